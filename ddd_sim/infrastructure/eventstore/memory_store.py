@@ -1,0 +1,279 @@
+"""An in-memory event store: the same contract as the SQL stores, for fast tests."""
+
+from __future__ import annotations
+
+import bisect
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from ddd_sim.infrastructure.eventstore.codec import (
+    RowDecoder,
+    checksum,
+    encode_json,
+    validate_new,
+    validate_stream_id,
+)
+from ddd_sim.infrastructure.eventstore.decisions import (
+    Candidate,
+    StoredIdentity,
+    check_expected,
+    check_unique_ids,
+    decide,
+    expected_holds,
+)
+from ddd_sim.shared.events import (
+    AppendResult,
+    ExpectedVersion,
+    JsonObject,
+    NewEvent,
+    RecordedEvent,
+    Snapshot,
+    StreamInfo,
+    StreamState,
+)
+from ddd_sim.shared.upcasting import Upcasters
+
+_Row = tuple[Any, ...]
+
+
+class InMemoryEventStore:
+    """Holds rows in lists; a transaction holds the lock and undoes itself on error."""
+
+    def __init__(self, upcasters: Upcasters | None = None) -> None:
+        self._lock = threading.RLock()
+        self._rows: list[_Row] = []
+        self._sim_times: list[float] = []
+        self._streams: dict[str, list[int]] = {}
+        self._ids: dict[Any, int] = {}
+        self._snapshots: dict[str, dict[int, Snapshot]] = {}
+        self._checkpoints: dict[str, int] = {}
+        self._documents: dict[tuple[str, str], JsonObject] = {}
+        self._decoder = RowDecoder(upcasters)
+        self._closed = False
+
+    # -- writing --------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[_MemoryTransaction]:
+        """One atomic write; on error every change of the transaction is undone."""
+        with self._lock:
+            saved = (
+                len(self._rows),
+                {k: list(v) for k, v in self._streams.items()},
+                dict(self._ids),
+                {k: dict(v) for k, v in self._snapshots.items()},
+                dict(self._checkpoints),
+                dict(self._documents),
+            )
+            tx = _MemoryTransaction(self)
+            try:
+                yield tx
+            except BaseException:
+                n, streams, ids, snaps, cps, docs = saved
+                del self._rows[n:]
+                del self._sim_times[n:]
+                self._streams, self._ids, self._snapshots = streams, ids, snaps
+                self._checkpoints, self._documents = cps, docs
+                raise
+            now = time.time()
+            for index in tx.written:
+                row = self._rows[index]
+                self._rows[index] = (*row[:11], now)
+
+    def append(
+        self,
+        stream_id: str,
+        events: Sequence[NewEvent],
+        expected_version: ExpectedVersion = StreamState.ANY,
+    ) -> AppendResult:
+        """Append in a transaction of its own."""
+        with self.transaction() as tx:
+            return tx.append(stream_id, events, expected_version)
+
+    # -- reading --------------------------------------------------------------
+    def read_stream(
+        self,
+        stream_id: str,
+        *,
+        from_version: int = 1,
+        to_version: int | None = None,
+        until_sim_time: float | None = None,
+        raw: bool = False,
+    ) -> list[RecordedEvent]:
+        """A stream's events in version order."""
+        with self._lock:
+            indexes = self._streams.get(stream_id, [])
+            lo = max(from_version, 1) - 1
+            hi = len(indexes) if to_version is None else max(min(to_version, len(indexes)), lo)
+            rows = [self._rows[i] for i in indexes[lo:hi]]
+        if until_sim_time is not None:
+            rows = [r for r in rows if r[10] <= until_sim_time]
+        return self._decoder.decode(rows, raw)
+
+    def read_all(
+        self,
+        *,
+        from_position: int = 1,
+        to_position: int | None = None,
+        until_sim_time: float | None = None,
+        stream_prefix: str | None = None,
+        types: Iterable[str] | None = None,
+        limit: int | None = None,
+        raw: bool = False,
+    ) -> Iterator[RecordedEvent]:
+        """The log in global order, filtered."""
+        with self._lock:
+            end = len(self._rows) if to_position is None else min(to_position, len(self._rows))
+            rows = self._rows[max(from_position, 1) - 1 : end]
+        wanted = set(types) if types is not None else None
+        selected = [
+            r
+            for r in rows
+            if (stream_prefix is None or r[2].startswith(stream_prefix))
+            and (wanted is None or r[4] in wanted)
+            and (until_sim_time is None or r[10] <= until_sim_time)
+        ]
+        if limit is not None:
+            selected = selected[:limit]
+        return iter(self._decoder.decode(selected, raw))
+
+    def stream_version(self, stream_id: str) -> int:
+        """Head version of a stream."""
+        with self._lock:
+            return len(self._streams.get(stream_id, ()))
+
+    def head_position(self) -> int:
+        """Position of the last event."""
+        with self._lock:
+            return len(self._rows)
+
+    def position_at(self, sim_time: float) -> int:
+        """Last position at or before a simulated time (times are kept sorted)."""
+        with self._lock:
+            best = 0
+            for pos, t in enumerate(self._sim_times, start=1):
+                if t <= sim_time:
+                    best = pos
+            return best
+
+    def streams(self, *, prefix: str | None = None) -> list[StreamInfo]:
+        """Every stream, by id."""
+        with self._lock:
+            return [
+                StreamInfo(sid, len(ix), ix[0] + 1, ix[-1] + 1)
+                for sid, ix in sorted(self._streams.items())
+                if prefix is None or sid.startswith(prefix)
+            ]
+
+    def load_snapshot(
+        self, stream_id: str, *, at_or_below: int | None = None
+    ) -> Snapshot | None:
+        """Latest snapshot at or below a version."""
+        with self._lock:
+            snaps = self._snapshots.get(stream_id, {})
+            versions = sorted(snaps)
+            limit = at_or_below if at_or_below is not None else (versions[-1] if versions else 0)
+            i = bisect.bisect_right(versions, limit)
+            return snaps[versions[i - 1]] if i else None
+
+    def checkpoint(self, consumer: str) -> int:
+        """Last processed position of a consumer."""
+        with self._lock:
+            return self._checkpoints.get(consumer, 0)
+
+    def get_document(self, collection: str, key: str) -> JsonObject | None:
+        """One document."""
+        with self._lock:
+            return self._documents.get((collection, key))
+
+    def documents(self, collection: str) -> dict[str, JsonObject]:
+        """All documents of a collection."""
+        with self._lock:
+            return {k: v for (c, k), v in sorted(self._documents.items()) if c == collection}
+
+    def close(self) -> None:
+        """Nothing to release."""
+        self._closed = True
+
+
+class _MemoryTransaction:
+    """The write side of :class:`InMemoryEventStore` while its lock is held."""
+
+    def __init__(self, store: InMemoryEventStore) -> None:
+        self._s = store
+        self.written: list[int] = []
+
+    def append(
+        self,
+        stream_id: str,
+        events: Sequence[NewEvent],
+        expected_version: ExpectedVersion = StreamState.ANY,
+    ) -> AppendResult:
+        validate_stream_id(stream_id)
+        check_expected(expected_version)
+        s = self._s
+        encoded = []
+        for event in events:
+            validate_new(event)
+            payload = encode_json(event.payload, f"payload of {event.type}")
+            encoded.append((event, payload, checksum(payload)))
+        candidates = [Candidate(e.event_id, e.type, e.schema_version, c) for e, _, c in encoded]
+        check_unique_ids(candidates)
+        current = len(s._streams.get(stream_id, ()))
+        clash = any(c.event_id in s._ids for c in candidates)
+        if not expected_holds(expected_version, current) or clash:
+            return decide(stream_id, candidates, expected_version, current, self._found(candidates))
+        if not encoded:
+            return AppendResult(stream_id, current + 1, current, 0, 0, written=False)
+        indexes = s._streams.setdefault(stream_id, [])
+        first_position = len(s._rows) + 1
+        for event, payload, digest in encoded:
+            index = len(s._rows)
+            meta = event.metadata
+            s._rows.append(
+                (index + 1, event.event_id, stream_id, len(indexes) + 1, event.type,
+                 event.schema_version, payload, digest, meta.correlation_id,
+                 meta.causation_id, float(meta.sim_time), None)
+            )
+            s._sim_times.append(float(meta.sim_time))
+            s._ids[event.event_id] = index
+            indexes.append(index)
+            self.written.append(index)
+        return AppendResult(
+            stream_id, current + 1, len(indexes), first_position, len(s._rows), written=True
+        )
+
+    def _found(self, candidates: Sequence[Candidate]) -> dict[Any, StoredIdentity]:
+        s = self._s
+        found = {}
+        for c in candidates:
+            index = s._ids.get(c.event_id)
+            if index is not None:
+                row = s._rows[index]
+                found[c.event_id] = StoredIdentity(row[2], row[3], row[0], row[4], row[5], row[7])
+        return found
+
+    def stream_version(self, stream_id: str) -> int:
+        return len(self._s._streams.get(stream_id, ()))
+
+    def checkpoint(self, consumer: str) -> int:
+        return self._s._checkpoints.get(consumer, 0)
+
+    def save_checkpoint(self, consumer: str, position: int) -> None:
+        self._s._checkpoints[consumer] = position
+
+    def save_snapshot(self, snapshot: Snapshot) -> None:
+        encode_json(snapshot.state, f"snapshot of {snapshot.stream_id}")
+        self._s._snapshots.setdefault(snapshot.stream_id, {})[snapshot.version] = snapshot
+
+    def get_document(self, collection: str, key: str) -> JsonObject | None:
+        return self._s._documents.get((collection, key))
+
+    def put_document(self, collection: str, key: str, document: JsonObject) -> None:
+        encode_json(document, f"document {collection}/{key}")
+        self._s._documents[(collection, key)] = document
+
+    def delete_document(self, collection: str, key: str) -> None:
+        self._s._documents.pop((collection, key), None)

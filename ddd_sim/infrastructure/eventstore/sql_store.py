@@ -1,0 +1,383 @@
+"""The SQL event store: one implementation over SQLite and PostgreSQL backends."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from ddd_sim.infrastructure.eventstore.backend import SqlBackend
+from ddd_sim.infrastructure.eventstore.codec import (
+    RowDecoder,
+    checksum,
+    encode_json,
+    validate_new,
+    validate_stream_id,
+)
+from ddd_sim.infrastructure.eventstore.decisions import (
+    Candidate,
+    StoredIdentity,
+    check_expected,
+    check_unique_ids,
+    decide,
+    expected_holds,
+)
+from ddd_sim.shared.errors import CorruptStore
+from ddd_sim.shared.events import (
+    AppendResult,
+    ExpectedVersion,
+    JsonObject,
+    NewEvent,
+    RecordedEvent,
+    Snapshot,
+    StreamInfo,
+    StreamState,
+)
+from ddd_sim.shared.upcasting import Upcasters
+
+_COLUMNS = (
+    "global_position, event_id, stream_id, version, type, schema_version, payload, "
+    "checksum, correlation_id, causation_id, sim_time, recorded_at"
+)
+_INSERT = f"INSERT INTO events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_READ_PAGE = 2000
+
+
+class SqlEventStore:
+    """An :class:`~ddd_sim.shared.ports.EventStore` over a :class:`SqlBackend`.
+
+    Writers are serialised (SQLite: one writer connection with ``BEGIN
+    IMMEDIATE``; PostgreSQL: an exclusive table lock at the first append), and
+    each transaction numbers its events from the committed maximum, so global
+    positions are gapless and equal commit order on both backends.
+    """
+
+    def __init__(self, backend: SqlBackend, upcasters: Upcasters | None = None) -> None:
+        self.backend = backend
+        self._q = backend.sql
+        self._decoder = RowDecoder(upcasters, backend.from_db_uuid)
+
+    # -- writing --------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[SqlWriteTransaction]:
+        """One atomic write (group commit): everything in it commits or nothing does."""
+        with self.backend.write_transaction() as conn:
+            yield SqlWriteTransaction(self, conn.cursor())
+
+    def append(
+        self,
+        stream_id: str,
+        events: Sequence[NewEvent],
+        expected_version: ExpectedVersion = StreamState.ANY,
+    ) -> AppendResult:
+        """Append in a transaction of its own."""
+        with self.transaction() as tx:
+            return tx.append(stream_id, events, expected_version)
+
+    # -- reading --------------------------------------------------------------
+    def _fetch(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        with self.backend.reader() as conn:
+            cur = conn.cursor()
+            cur.execute(self._q(sql), params)
+            rows: list[Any] = cur.fetchall()
+            return rows
+
+    def read_stream(
+        self,
+        stream_id: str,
+        *,
+        from_version: int = 1,
+        to_version: int | None = None,
+        until_sim_time: float | None = None,
+        raw: bool = False,
+    ) -> list[RecordedEvent]:
+        """A stream's events in version order, upcast unless ``raw``."""
+        sql = f"SELECT {_COLUMNS} FROM events WHERE stream_id = ? AND version >= ?"
+        params: list[Any] = [stream_id, from_version]
+        if to_version is not None:
+            sql += " AND version <= ?"
+            params.append(to_version)
+        if until_sim_time is not None:
+            sql += " AND sim_time <= ?"
+            params.append(until_sim_time)
+        return self._decoder.decode(self._fetch(sql + " ORDER BY version", params), raw)
+
+    def read_all(
+        self,
+        *,
+        from_position: int = 1,
+        to_position: int | None = None,
+        until_sim_time: float | None = None,
+        stream_prefix: str | None = None,
+        types: Iterable[str] | None = None,
+        limit: int | None = None,
+        raw: bool = False,
+    ) -> Iterator[RecordedEvent]:
+        """The log in global order, read in short pages so no reader holds the file."""
+        where = ["global_position >= ?"]
+        params: list[Any] = []
+        if to_position is not None:
+            where.append("global_position <= ?")
+            params.append(to_position)
+        if until_sim_time is not None:
+            where.append("sim_time <= ?")
+            params.append(until_sim_time)
+        if stream_prefix:
+            where.append("substr(stream_id, 1, ?) = ?")
+            params += [len(stream_prefix), stream_prefix]
+        if types is not None:
+            wanted = sorted(set(types))
+            if not wanted:
+                return iter(())
+            where.append(f"type IN ({', '.join('?' * len(wanted))})")
+            params += wanted
+        sql = self._q(
+            f"SELECT {_COLUMNS} FROM events WHERE {' AND '.join(where)} "
+            f"ORDER BY global_position LIMIT ?"
+        )
+        return self._pages(sql, params, from_position, limit, raw)
+
+    def _pages(
+        self, sql: str, params: list[Any], start: int, limit: int | None, raw: bool
+    ) -> Iterator[RecordedEvent]:
+        remaining = limit
+        while remaining is None or remaining > 0:
+            page = _READ_PAGE if remaining is None else min(_READ_PAGE, remaining)
+            with self.backend.reader() as conn:
+                cur = conn.cursor()
+                cur.execute(sql, [start, *params, page])
+                rows = cur.fetchall()
+            if not rows:
+                return
+            yield from self._decoder.decode(rows, raw)
+            if remaining is not None:
+                remaining -= len(rows)
+            if len(rows) < page:
+                return
+            start = rows[-1][0] + 1
+
+    def stream_version(self, stream_id: str) -> int:
+        """Head version of a stream (0 when empty)."""
+        rows = self._fetch("SELECT max(version) FROM events WHERE stream_id = ?", [stream_id])
+        return int(rows[0][0] or 0)
+
+    def head_position(self) -> int:
+        """Position of the last committed event."""
+        return int(self._fetch("SELECT max(global_position) FROM events", [])[0][0] or 0)
+
+    def position_at(self, sim_time: float) -> int:
+        """Position of the latest event (by simulated time, then position) at or before it."""
+        rows = self._fetch(
+            "SELECT global_position FROM events WHERE sim_time <= ? "
+            "ORDER BY sim_time DESC, global_position DESC LIMIT 1",
+            [sim_time],
+        )
+        return int(rows[0][0]) if rows else 0
+
+    def streams(self, *, prefix: str | None = None) -> list[StreamInfo]:
+        """Every stream with its head version and position range."""
+        sql = "SELECT stream_id, max(version), min(global_position), max(global_position) FROM events"
+        params: list[Any] = []
+        if prefix:
+            sql += " WHERE substr(stream_id, 1, ?) = ?"
+            params = [len(prefix), prefix]
+        rows = self._fetch(sql + " GROUP BY stream_id ORDER BY stream_id", params)
+        return [StreamInfo(r[0], int(r[1]), int(r[2]), int(r[3])) for r in rows]
+
+    def load_snapshot(
+        self, stream_id: str, *, at_or_below: int | None = None
+    ) -> Snapshot | None:
+        """Latest snapshot at or below a version, its checksum verified."""
+        sql = (
+            "SELECT version, aggregate_type, schema_version, state, checksum "
+            "FROM snapshots WHERE stream_id = ?"
+        )
+        params: list[Any] = [stream_id]
+        if at_or_below is not None:
+            sql += " AND version <= ?"
+            params.append(at_or_below)
+        rows = self._fetch(sql + " ORDER BY version DESC LIMIT 1", params)
+        if not rows:
+            return None
+        version, aggregate_type, schema_version, state, digest = rows[0]
+        state = bytes(state)
+        if checksum(state) != bytes(digest):
+            raise CorruptStore(
+                f"snapshot of {stream_id!r} at version {version} fails its checksum"
+            )
+        return Snapshot(
+            stream_id=stream_id,
+            aggregate_type=aggregate_type,
+            version=int(version),
+            state=json.loads(state),
+            schema_version=int(schema_version),
+        )
+
+    def checkpoint(self, consumer: str) -> int:
+        """Last position a consumer has processed (0 for none)."""
+        rows = self._fetch("SELECT position FROM checkpoints WHERE consumer = ?", [consumer])
+        return int(rows[0][0]) if rows else 0
+
+    def get_document(self, collection: str, key: str) -> JsonObject | None:
+        """One read-model document."""
+        rows = self._fetch(
+            "SELECT body FROM documents WHERE collection = ? AND key = ?", [collection, key]
+        )
+        return json.loads(bytes(rows[0][0])) if rows else None  # type: ignore[no-any-return]
+
+    def documents(self, collection: str) -> dict[str, JsonObject]:
+        """Every document of a collection, by key."""
+        rows = self._fetch(
+            "SELECT key, body FROM documents WHERE collection = ? ORDER BY key", [collection]
+        )
+        return {k: json.loads(bytes(b)) for k, b in rows}
+
+    def close(self) -> None:
+        """Close every connection (SQLite also checkpoints its WAL)."""
+        self.backend.close()
+
+
+class SqlWriteTransaction:
+    """The writes of one :meth:`SqlEventStore.transaction`."""
+
+    def __init__(self, store: SqlEventStore, cursor: Any) -> None:
+        self._store = store
+        self._backend = store.backend
+        self._q = store.backend.sql
+        self._cur = cursor
+        self._next_position: int | None = None
+
+    def _one(self, sql: str, params: Sequence[Any]) -> Any:
+        self._cur.execute(self._q(sql), params)
+        row = self._cur.fetchone()
+        return None if row is None else row[0]
+
+    def stream_version(self, stream_id: str) -> int:
+        """Head version as this transaction sees it."""
+        return int(self._one("SELECT max(version) FROM events WHERE stream_id = ?", [stream_id]) or 0)
+
+    def append(
+        self,
+        stream_id: str,
+        events: Sequence[NewEvent],
+        expected_version: ExpectedVersion = StreamState.ANY,
+    ) -> AppendResult:
+        """Check the expected version, then insert; constraint hits go to the decision table."""
+        validate_stream_id(stream_id)
+        check_expected(expected_version)
+        encoded = []
+        for event in events:
+            validate_new(event)
+            payload = encode_json(event.payload, f"payload of {event.type}")
+            encoded.append((event, payload, checksum(payload)))
+        candidates = [Candidate(e.event_id, e.type, e.schema_version, c) for e, _, c in encoded]
+        check_unique_ids(candidates)
+        if self._next_position is None:
+            self._backend.lock_for_append(self._cur)
+            self._next_position = int(
+                self._one("SELECT max(global_position) FROM events", []) or 0
+            ) + 1
+        current = self.stream_version(stream_id)
+        if not expected_holds(expected_version, current):
+            return decide(stream_id, candidates, expected_version, current, self._found(candidates))
+        if not encoded:
+            return AppendResult(stream_id, current + 1, current, 0, 0, written=False)
+        first = self._next_position
+        now = time.time()
+        uid = self._backend.to_db_uuid
+        rows = [
+            (
+                first + i, uid(e.event_id), stream_id, current + 1 + i, e.type,
+                e.schema_version, payload, digest, uid(e.metadata.correlation_id),
+                uid(e.metadata.causation_id), float(e.metadata.sim_time), now,
+            )
+            for i, (e, payload, digest) in enumerate(encoded)
+        ]
+        cur = self._cur
+        cur.execute("SAVEPOINT ddd_sim_append")
+        try:
+            cur.executemany(self._q(_INSERT), rows)
+        except self._backend.integrity_errors:
+            cur.execute("ROLLBACK TO SAVEPOINT ddd_sim_append")
+            cur.execute("RELEASE SAVEPOINT ddd_sim_append")
+            return decide(stream_id, candidates, expected_version, current, self._found(candidates))
+        cur.execute("RELEASE SAVEPOINT ddd_sim_append")
+        self._next_position = first + len(rows)
+        return AppendResult(
+            stream_id, current + 1, current + len(rows), first, first + len(rows) - 1,
+            written=True,
+        )
+
+    def _found(self, candidates: Sequence[Candidate]) -> dict[Any, StoredIdentity]:
+        """What is stored under the batch's event ids."""
+        found = {}
+        uid, from_uid = self._backend.to_db_uuid, self._backend.from_db_uuid
+        ids = [uid(c.event_id) for c in candidates]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            self._cur.execute(
+                self._q(
+                    "SELECT event_id, stream_id, version, global_position, type, "
+                    f"schema_version, checksum FROM events WHERE event_id IN "
+                    f"({', '.join('?' * len(chunk))})"
+                ),
+                chunk,
+            )
+            for eid, sid, ver, pos, typ, sv, digest in self._cur.fetchall():
+                found[from_uid(eid)] = StoredIdentity(sid, ver, pos, typ, sv, bytes(digest))
+        return found
+
+    def checkpoint(self, consumer: str) -> int:
+        """A consumer's checkpoint as this transaction sees it."""
+        return int(self._one("SELECT position FROM checkpoints WHERE consumer = ?", [consumer]) or 0)
+
+    def save_checkpoint(self, consumer: str, position: int) -> None:
+        """Move a consumer's checkpoint, atomically with the rest of the transaction."""
+        self._cur.execute(
+            self._q(
+                "INSERT INTO checkpoints (consumer, position) VALUES (?, ?) "
+                "ON CONFLICT (consumer) DO UPDATE SET position = excluded.position"
+            ),
+            [consumer, position],
+        )
+
+    def save_snapshot(self, snapshot: Snapshot) -> None:
+        """Store a snapshot with a checksum of its state."""
+        state = encode_json(snapshot.state, f"snapshot of {snapshot.stream_id}")
+        self._cur.execute(
+            self._q(
+                "INSERT INTO snapshots (stream_id, version, aggregate_type, schema_version, "
+                "state, checksum) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (stream_id, version) "
+                "DO UPDATE SET aggregate_type = excluded.aggregate_type, "
+                "schema_version = excluded.schema_version, state = excluded.state, "
+                "checksum = excluded.checksum"
+            ),
+            [snapshot.stream_id, snapshot.version, snapshot.aggregate_type,
+             snapshot.schema_version, state, checksum(state)],
+        )
+
+    def get_document(self, collection: str, key: str) -> JsonObject | None:
+        """A document as this transaction sees it."""
+        body = self._one(
+            "SELECT body FROM documents WHERE collection = ? AND key = ?", [collection, key]
+        )
+        return None if body is None else json.loads(bytes(body))  # type: ignore[no-any-return]
+
+    def put_document(self, collection: str, key: str, document: JsonObject) -> None:
+        """Insert or replace a document."""
+        body = encode_json(document, f"document {collection}/{key}")
+        self._cur.execute(
+            self._q(
+                "INSERT INTO documents (collection, key, body) VALUES (?, ?, ?) "
+                "ON CONFLICT (collection, key) DO UPDATE SET body = excluded.body"
+            ),
+            [collection, key, body],
+        )
+
+    def delete_document(self, collection: str, key: str) -> None:
+        """Remove a document."""
+        self._cur.execute(
+            self._q("DELETE FROM documents WHERE collection = ? AND key = ?"), [collection, key]
+        )

@@ -1,0 +1,92 @@
+"""Money as an exact decimal amount in one currency; there is no float money."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+
+from ddd_sim.shared.errors import ValidationError
+
+_MINOR_UNITS = {"USD": 2, "EUR": 2, "GBP": 2, "CHF": 2, "JPY": 0, "IDR": 2}
+
+
+def _currency(code: str) -> str:
+    if code not in _MINOR_UNITS:
+        known = ", ".join(sorted(_MINOR_UNITS))
+        raise ValidationError(f"unknown currency {code!r} (known: {known})")
+    return code
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount quantised to its currency's minor unit; arithmetic needs one currency."""
+
+    amount: Decimal
+    currency: str
+
+    def __post_init__(self) -> None:
+        if isinstance(self.amount, float) or not isinstance(self.amount, Decimal):
+            raise ValidationError(
+                f"money amount must be a Decimal or a decimal string, "
+                f"not {type(self.amount).__name__}"
+            )
+        if not self.amount.is_finite():
+            raise ValidationError(f"money amount must be finite, got {self.amount}")
+        quantum = Decimal(1).scaleb(-_MINOR_UNITS[_currency(self.currency)])
+        object.__setattr__(
+            self, "amount", self.amount.quantize(quantum, rounding=ROUND_HALF_EVEN)
+        )
+
+    @classmethod
+    def of(cls, amount: str | int | Decimal, currency: str = "USD") -> Money:
+        """Parse an amount given as text, an integer or a Decimal."""
+        if isinstance(amount, float) or isinstance(amount, bool):
+            raise ValidationError("money amount must not be a float; pass a string")
+        try:
+            value = Decimal(amount)
+        except (InvalidOperation, ValueError) as exc:
+            raise ValidationError(f"not a money amount: {amount!r}") from exc
+        return cls(value, currency)
+
+    @classmethod
+    def zero(cls, currency: str = "USD") -> Money:
+        """Nothing, in the given currency."""
+        return cls(Decimal(0), currency)
+
+    def _same(self, other: Money) -> None:
+        if self.currency != other.currency:
+            raise ValidationError(
+                f"cannot combine {self.currency} and {other.currency} amounts"
+            )
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount < other.amount
+
+    def __le__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount <= other.amount
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    @property
+    def is_negative(self) -> bool:
+        """True below zero."""
+        return self.amount < 0
+
+    @property
+    def is_positive(self) -> bool:
+        """True above zero."""
+        return self.amount > 0
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
