@@ -40,6 +40,7 @@ class DomainEvent:
     schema_version: ClassVar[int] = 1
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
+        # explicit form: slots=True rebuilds the class, breaking zero-argument super()
+        super(DomainEvent, cls).__init_subclass__(**kwargs)
         if "event_type" not in cls.__dict__:
             cls.event_type = cls.__name__
