@@ -72,7 +72,7 @@ def store_kind(request: pytest.FixtureRequest) -> str:
 def make_store(
     store_kind: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> Iterator[StoreFactory]:
-    """Open (and later close) stores of the current kind; reopening sees the same data."""
+    """Open (and later close) stores of this kind; a reopen sees the same data."""
     opened: list[EventStore] = []
     location: str
     memory: EventStore | None = None

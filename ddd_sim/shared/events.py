@@ -86,7 +86,7 @@ class Snapshot:
     schema_version: int = 1
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True)
 class StreamInfo:
     """A stream's id, head version and how many events it holds."""
 

@@ -16,7 +16,9 @@ class TypedId:
 
     value: str
     prefix: ClassVar[str] = ""
-    _pattern: ClassVar[re.Pattern[str]] = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
+    _pattern: ClassVar[re.Pattern[str]] = re.compile(
+        r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}"
+    )
 
     def __post_init__(self) -> None:
         if not isinstance(self.value, str) or not self._pattern.fullmatch(self.value):

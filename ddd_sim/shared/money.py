@@ -19,13 +19,13 @@ def _currency(code: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Money:
-    """An amount quantised to its currency's minor unit; arithmetic needs one currency."""
+    """An amount quantised to its currency's minor unit; sums need one currency."""
 
     amount: Decimal
     currency: str
 
     def __post_init__(self) -> None:
-        if isinstance(self.amount, float) or not isinstance(self.amount, Decimal):
+        if not isinstance(self.amount, Decimal):
             raise ValidationError(
                 f"money amount must be a Decimal or a decimal string, "
                 f"not {type(self.amount).__name__}"
@@ -40,7 +40,7 @@ class Money:
     @classmethod
     def of(cls, amount: str | int | Decimal, currency: str = "USD") -> Money:
         """Parse an amount given as text, an integer or a Decimal."""
-        if isinstance(amount, float) or isinstance(amount, bool):
+        if isinstance(amount, float | bool):
             raise ValidationError("money amount must not be a float; pass a string")
         try:
             value = Decimal(amount)

@@ -118,7 +118,7 @@ class EventStore(Protocol):
         ...
 
     def position_at(self, sim_time: float) -> int:
-        """The last global position whose simulated time is at or before ``sim_time``."""
+        """The last global position at or before a simulated time."""
         ...
 
     def streams(self, *, prefix: str | None = None) -> list[StreamInfo]:

@@ -98,7 +98,10 @@ class AggregateRepository(Generic[A]):
         snapshot = None
         if self.snapshot_every is not None:
             snapshot = self._store.load_snapshot(stream_id, at_or_below=at_version)
-            if snapshot is not None and snapshot.aggregate_type != self._class.aggregate_type:
+            if (
+                snapshot is not None
+                and snapshot.aggregate_type != self._class.aggregate_type
+            ):
                 snapshot = None
         if snapshot is not None:
             aggregate = self._class.from_snapshot(
@@ -124,7 +127,9 @@ class AggregateRepository(Generic[A]):
         )
         return aggregate
 
-    def history(self, aggregate_id: str, view: Callable[[A], T]) -> list[HistoryEntry[T]]:
+    def history(
+        self, aggregate_id: str, view: Callable[[A], T]
+    ) -> list[HistoryEntry[T]]:
         """Every event of the aggregate with ``view`` of its state after that event."""
         aggregate = self._class(aggregate_id)
         entries: list[HistoryEntry[T]] = []
@@ -153,7 +158,9 @@ class AggregateRepository(Generic[A]):
             correlation_id=correlation_id, causation_id=causation_id, sim_time=sim_time
         )
         new_events = [
-            self._registry.to_new_event(e, event_id=self._ids.new_uuid(), metadata=metadata)
+            self._registry.to_new_event(
+                e, event_id=self._ids.new_uuid(), metadata=metadata
+            )
             for e in pending
         ]
         stream_id = self.stream_id(aggregate.id)

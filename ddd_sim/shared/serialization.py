@@ -107,7 +107,9 @@ class EventRegistry:
         """The stored form of a domain event."""
         codec = self._codecs.get(event.event_type)
         if codec is None or codec.cls is not type(event):
-            raise UnknownEventType(f"event class {type(event).__name__} is not registered")
+            raise UnknownEventType(
+                f"event class {type(event).__name__} is not registered"
+            )
         return NewEvent(
             event_id=event_id,
             type=event.event_type,

@@ -1,4 +1,4 @@
-"""Upcasting: old stored schemas are read as the current one; rows are never rewritten."""
+"""Upcasting: old stored schemas read as the current one; rows are never rewritten."""
 
 from __future__ import annotations
 

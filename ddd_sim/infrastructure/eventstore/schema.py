@@ -1,4 +1,4 @@
-"""The store's tables (SQLAlchemy Core), shared by the SQLite and PostgreSQL backends."""
+"""The store's tables (SQLAlchemy Core), shared by the SQLite and PostgreSQL stores."""
 
 from __future__ import annotations
 

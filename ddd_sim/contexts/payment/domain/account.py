@@ -33,11 +33,15 @@ class Account(Aggregate):
     def open(cls, account_id: str, owner_id: str, initial_balance: Money) -> Account:
         """Open a wallet; the opening balance may be zero but not negative."""
         if initial_balance.is_negative:
-            raise ValidationError(f"opening balance must not be negative: {initial_balance}")
+            raise ValidationError(
+                f"opening balance must not be negative: {initial_balance}"
+            )
         account = cls(account_id)
         account._record(
             AccountOpened(
-                account_id=account_id, owner_id=owner_id, initial_balance=initial_balance
+                account_id=account_id,
+                owner_id=owner_id,
+                initial_balance=initial_balance,
             )
         )
         return account
@@ -80,7 +84,9 @@ class Account(Aggregate):
     @applies(MoneyDeposited)
     def _deposited(self, event: MoneyDeposited) -> None:
         money = event.amount
-        self.balances[money.currency] = self.balances.get(money.currency, Decimal(0)) + money.amount
+        self.balances[money.currency] = (
+            self.balances.get(money.currency, Decimal(0)) + money.amount
+        )
 
     @applies(MoneyWithdrawn)
     def _withdrawn(self, event: MoneyWithdrawn) -> None:
