@@ -1,0 +1,74 @@
+"""The command line as a user meets it: help, version, clear errors, exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+from ddd_sim import __version__
+from ddd_sim.infrastructure.eventstore.factory import open_store
+from ddd_sim.shared.events import NewEvent
+
+
+def run_cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "XDG_DATA_HOME": str(home), "HOME": str(home)}
+    return subprocess.run(
+        [sys.executable, "-m", "ddd_sim", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_help_and_version(tmp_path: Path) -> None:
+    shown = run_cli("--help", home=tmp_path)
+    assert shown.returncode == 0
+    assert "inspect" in shown.stdout
+    version = run_cli("--version", home=tmp_path)
+    assert version.stdout.strip() == f"ddd-sim {__version__}"
+
+
+def test_no_command_opens_the_default_session_file(tmp_path: Path) -> None:
+    result = run_cli(home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    session = tmp_path / "ddd-sim" / "session.db"
+    assert session.is_file()
+    assert f"store:    {session}" in result.stdout
+    assert "events:   0" in result.stdout
+
+
+def test_inspect_verifies_a_real_store(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    store = open_store(path)
+    store.append(
+        "Account-ACC-1",
+        [NewEvent(event_id=uuid.uuid4(), type="X", payload={"n": i}) for i in range(5)],
+    )
+    store.close()
+    result = run_cli("inspect", str(path), home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "verified: 5 event checksums, all intact" in result.stdout
+    assert "Account-ACC-1  v5" in result.stdout
+
+
+def test_bad_files_exit_2_with_one_line_and_no_traceback(tmp_path: Path) -> None:
+    junk = tmp_path / "notes.txt"
+    junk.write_text("hello, not a database\n")
+    before = junk.read_bytes()
+    result = run_cli("inspect", str(junk), home=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+    assert "not a SQLite database" in result.stderr
+    assert junk.read_bytes() == before
+    missing_dir = run_cli("--db", str(tmp_path / "nope" / "x.db"), home=tmp_path)
+    assert missing_dir.returncode == 2
+    assert "folder does not exist" in missing_dir.stderr
+    bad_url = run_cli("--db", "mysql://x/y", home=tmp_path)
+    assert bad_url.returncode == 2
+    assert "unsupported store location" in bad_url.stderr
