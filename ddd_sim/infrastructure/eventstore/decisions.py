@@ -115,6 +115,14 @@ def decide(
         )
     start = first - 1
     if isinstance(expected, int) and expected != start:
+        if expected == current:
+            # The version is right, so WrongExpectedVersion would send a retry
+            # loop round forever; the events themselves are the problem.
+            raise DuplicateEventError(
+                f"the events of this batch are already stored in {stream_id!r} "
+                f"at versions {first}-{versions[-1]}; appending them again after "
+                f"version {current} would duplicate them; nothing was written"
+            )
         raise WrongExpectedVersion(stream_id, expected, current)
     if expected is StreamState.NO_STREAM and start != 0:
         raise WrongExpectedVersion(stream_id, expected, current)

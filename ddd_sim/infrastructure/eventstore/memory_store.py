@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
+import json
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -48,9 +50,10 @@ class InMemoryEventStore:
         self._sim_times: list[float] = []
         self._streams: dict[str, list[int]] = {}
         self._ids: dict[Any, int] = {}
-        self._snapshots: dict[str, dict[int, Snapshot]] = {}
+        # snapshots and documents are kept encoded, so callers never share them
+        self._snapshots: dict[str, dict[int, tuple[Snapshot, bytes]]] = {}
         self._checkpoints: dict[str, int] = {}
-        self._documents: dict[tuple[str, str], JsonObject] = {}
+        self._documents: dict[tuple[str, str], bytes] = {}
         self._decoder = RowDecoder(upcasters)
         self._closed = False
 
@@ -150,12 +153,16 @@ class InMemoryEventStore:
             return len(self._rows)
 
     def position_at(self, sim_time: float) -> int:
-        """Last position at or before a simulated time (times are kept sorted)."""
+        """Position of the latest event (by sim time, then position) at or before it.
+
+        The same rule as the SQL stores' index scan, also when sim times are not
+        in position order.
+        """
         with self._lock:
-            best = 0
+            best, best_key = 0, (float("-inf"), 0)
             for pos, t in enumerate(self._sim_times, start=1):
-                if t <= sim_time:
-                    best = pos
+                if t <= sim_time and (t, pos) > best_key:
+                    best, best_key = pos, (t, pos)
             return best
 
     def streams(self, *, prefix: str | None = None) -> list[StreamInfo]:
@@ -176,7 +183,10 @@ class InMemoryEventStore:
             versions = sorted(snaps)
             limit = at_or_below if at_or_below is not None else (versions[-1] if versions else 0)
             i = bisect.bisect_right(versions, limit)
-            return snaps[versions[i - 1]] if i else None
+            if not i:
+                return None
+            snap, state = snaps[versions[i - 1]]
+        return dataclasses.replace(snap, state=json.loads(state))
 
     def checkpoint(self, consumer: str) -> int:
         """Last processed position of a consumer."""
@@ -186,12 +196,17 @@ class InMemoryEventStore:
     def get_document(self, collection: str, key: str) -> JsonObject | None:
         """One document."""
         with self._lock:
-            return self._documents.get((collection, key))
+            body = self._documents.get((collection, key))
+        return None if body is None else json.loads(body)
 
     def documents(self, collection: str) -> dict[str, JsonObject]:
         """All documents of a collection."""
         with self._lock:
-            return {k: v for (c, k), v in sorted(self._documents.items()) if c == collection}
+            return {
+                k: json.loads(v)
+                for (c, k), v in sorted(self._documents.items())
+                if c == collection
+            }
 
     def close(self) -> None:
         """Nothing to release."""
@@ -265,15 +280,17 @@ class _MemoryTransaction:
         self._s._checkpoints[consumer] = position
 
     def save_snapshot(self, snapshot: Snapshot) -> None:
-        encode_json(snapshot.state, f"snapshot of {snapshot.stream_id}")
-        self._s._snapshots.setdefault(snapshot.stream_id, {})[snapshot.version] = snapshot
+        state = encode_json(snapshot.state, f"snapshot of {snapshot.stream_id}")
+        versions = self._s._snapshots.setdefault(snapshot.stream_id, {})
+        versions[snapshot.version] = (snapshot, state)
 
     def get_document(self, collection: str, key: str) -> JsonObject | None:
-        return self._s._documents.get((collection, key))
+        body = self._s._documents.get((collection, key))
+        return None if body is None else json.loads(body)
 
     def put_document(self, collection: str, key: str, document: JsonObject) -> None:
-        encode_json(document, f"document {collection}/{key}")
-        self._s._documents[(collection, key)] = document
+        body = encode_json(document, f"document {collection}/{key}")
+        self._s._documents[(collection, key)] = body
 
     def delete_document(self, collection: str, key: str) -> None:
         self._s._documents.pop((collection, key), None)

@@ -225,7 +225,7 @@ class SqlEventStore:
         rows = self._fetch(
             "SELECT body FROM documents WHERE collection = ? AND key = ?", [collection, key]
         )
-        return json.loads(bytes(rows[0][0])) if rows else None  # type: ignore[no-any-return]
+        return json.loads(bytes(rows[0][0])) if rows else None
 
     def documents(self, collection: str) -> dict[str, JsonObject]:
         """Every document of a collection, by key."""
@@ -330,8 +330,21 @@ class SqlWriteTransaction:
         return found
 
     def checkpoint(self, consumer: str) -> int:
-        """A consumer's checkpoint as this transaction sees it."""
-        return int(self._one("SELECT position FROM checkpoints WHERE consumer = ?", [consumer]) or 0)
+        """A consumer's checkpoint, its row locked until this transaction ends.
+
+        Two runners of one consumer on PostgreSQL would otherwise both read the
+        same checkpoint and both apply the batch; the upsert makes the second
+        wait and then see the first one's checkpoint.
+        """
+        self._cur.execute(
+            self._q(
+                "INSERT INTO checkpoints (consumer, position) VALUES (?, 0) "
+                "ON CONFLICT (consumer) DO UPDATE SET position = checkpoints.position"
+            ),
+            [consumer],
+        )
+        sql = "SELECT position FROM checkpoints WHERE consumer = ?"
+        return int(self._one(sql, [consumer]))
 
     def save_checkpoint(self, consumer: str, position: int) -> None:
         """Move a consumer's checkpoint, atomically with the rest of the transaction."""
@@ -363,7 +376,7 @@ class SqlWriteTransaction:
         body = self._one(
             "SELECT body FROM documents WHERE collection = ? AND key = ?", [collection, key]
         )
-        return None if body is None else json.loads(bytes(body))  # type: ignore[no-any-return]
+        return None if body is None else json.loads(bytes(body))
 
     def put_document(self, collection: str, key: str, document: JsonObject) -> None:
         """Insert or replace a document."""

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.pool import NullPool
@@ -66,6 +66,7 @@ class SqliteBackend(SqlBackend):
             self._writer = self.engine.raw_connection()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open {self.path} for writing: {exc}") from exc
+        self._writer_conn = cast(sqlite3.Connection, self._writer.dbapi_connection)
 
     def _configure(self, dbapi_conn: sqlite3.Connection, _record: object) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
@@ -101,7 +102,7 @@ class SqliteBackend(SqlBackend):
         with self._write_lock:
             if self._closed:
                 raise StoreError(f"the store {self.path} is closed")
-            conn = self._writer.dbapi_connection
+            conn = self._writer_conn
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
@@ -139,7 +140,7 @@ class SqliteBackend(SqlBackend):
                 conn.close()
             self._readers.clear()
             try:
-                self._writer.dbapi_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self._writer_conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             except sqlite3.Error as exc:  # a reader elsewhere; the WAL stays valid
                 log.info("WAL checkpoint on close skipped: %s", exc)
             self._writer.close()

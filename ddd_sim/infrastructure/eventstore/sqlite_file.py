@@ -1,22 +1,27 @@
 """Recognising a DDD Sim SQLite file before trusting it, and creating new ones.
 
-Every check reads; none writes.  A file that fails gets a typed error whose
-text says what is wrong in words a user understands.
+Every check reads; none writes, and none leaves ``-wal``/``-shm`` files behind
+beside a file it rejects.  A file that fails gets a typed error whose text
+says what is wrong in words a user understands.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import sqlite3
 import stat
 import urllib.parse
 from pathlib import Path
 
+from sqlalchemy import PrimaryKeyConstraint, UniqueConstraint
+
 from ddd_sim.infrastructure.eventstore.schema import (
     APPLICATION_ID,
     REQUIRED_TABLES,
     SCHEMA_VERSION,
+    metadata,
 )
 from ddd_sim.shared.errors import (
     CorruptStore,
@@ -27,12 +32,55 @@ from ddd_sim.shared.errors import (
 )
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+INTEGRITY_CHECK_LIMIT = 32 * 1024 * 1024
+"""Files up to this size get a full ``PRAGMA integrity_check`` on open (it also
+compares every index with its table, which ``quick_check`` skips)."""
 QUICK_CHECK_LIMIT = 512 * 1024 * 1024
-"""Files up to this size get a full ``PRAGMA quick_check`` on open."""
+"""Files up to this size get at least ``PRAGMA quick_check`` on open."""
+_WARM_CHUNK = 1024 * 1024
+_CORRUPTION_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
 
 
-def _read_only_uri(path: Path) -> str:
-    return f"file:{urllib.parse.quote(str(path))}?mode=ro"
+def _side_file(path: Path, suffix: str) -> Path:
+    return Path(f"{path}{suffix}")
+
+
+def _wal_pending(path: Path) -> bool:
+    try:
+        return _side_file(path, "-wal").stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _read_only_uri(path: Path, *, main_only: bool = False) -> str:
+    """A read-only URI; ``immutable`` when no journal is pending.
+
+    A plain read-only connection to a WAL file creates ``-wal`` and ``-shm``
+    beside it and cannot delete them again, so rejecting a file would litter
+    the user's folder.  Without a ``-wal`` or ``-journal`` nothing is pending
+    and no DDD Sim process has the file open, so reading it as immutable is
+    exact and touches nothing.  With one, SQLite must see it to read the
+    committed state (the file after a crash).
+    """
+    quoted = urllib.parse.quote(str(path))
+    pending = any(_side_file(path, s).exists() for s in ("-wal", "-journal"))
+    immutable = main_only or not pending
+    return f"file:{quoted}?mode=ro" + ("&immutable=1" if immutable else "")
+
+
+def classify_sqlite_error(path: Path, exc: sqlite3.Error) -> StoreError:
+    """Damage as :class:`CorruptStore`; anything else (busy, I/O) as a StoreError.
+
+    Also for readers of an open store: a damaged file can surface as
+    ``malformed``, ``not a database`` or as text that is not UTF-8.
+    """
+    code = (getattr(exc, "sqlite_errorcode", None) or -1) & 0xFF
+    text = str(exc)
+    if code in _CORRUPTION_CODES or "malformed" in text or "decode to UTF-8" in text:
+        return CorruptStore(f"{path} is damaged: {exc}")
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return StoreError(f"{path} is locked by another program: {exc}")
+    return StoreError(f"cannot read {path}: {exc}")
 
 
 def check_header(path: Path) -> None:
@@ -41,8 +89,13 @@ def check_header(path: Path) -> None:
         info = os.stat(path)
     except OSError as exc:
         raise StoreError(f"cannot open {path}: {exc.strerror}") from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise NotAStoreFile(f"{path} is a folder, not a DDD Sim session file")
     if not stat.S_ISREG(info.st_mode):
-        raise NotAStoreFile(f"{path} is not a regular file")
+        raise NotAStoreFile(
+            f"{path} is not a regular file (a device, pipe or socket); "
+            f"it is not a DDD Sim session"
+        )
     if info.st_size == 0:
         raise NotAStoreFile(f"{path} is empty (0 bytes); it is not a DDD Sim session")
     try:
@@ -58,15 +111,146 @@ def check_header(path: Path) -> None:
         raise CorruptStore(f"{path} is truncated: only {len(header)} bytes of header")
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise CorruptStore(
+            f"{path} is damaged: its header gives an impossible page size ({page_size})"
+        )
+    if _wal_pending(path):
+        return  # a crash left committed pages in the WAL; SQLite recovers them
+    if info.st_size % page_size:
+        raise CorruptStore(
+            f"{path} is truncated or damaged: its {info.st_size} bytes are not a "
+            f"whole number of {page_size}-byte pages"
+        )
     page_count = int.from_bytes(header[28:32], "big")
-    header_valid = header[92:96] == header[24:28]
-    wal = Path(f"{path}-wal")
-    wal_pending = wal.exists() and wal.stat().st_size > 0
-    if header_valid and not wal_pending and page_count * page_size > info.st_size:
+    header_valid = page_count > 0 and header[92:96] == header[24:28]
+    if header_valid and page_count * page_size > info.st_size:
         raise CorruptStore(
             f"{path} is truncated: it holds {info.st_size} bytes of the "
             f"{page_count * page_size} its header promises"
         )
+
+
+def _warm_cache(path: Path, size: int) -> None:
+    """Read the file front to back once so the structure check finds it in memory.
+
+    The checks walk b-trees page by page; on a cold cache that is random I/O
+    (measured: 1.4 s for 120 MB) while one sequential read costs 0.1-0.2 s.
+    """
+    with contextlib.suppress(OSError), open(path, "rb", buffering=0) as handle:
+        buffer = bytearray(_WARM_CHUNK)
+        remaining = size
+        while remaining > 0 and handle.readinto(buffer):
+            remaining -= _WARM_CHUNK
+
+
+def _check_structure(conn: sqlite3.Connection, path: Path) -> None:
+    """``integrity_check`` for small files, ``quick_check`` for large, none for huge."""
+    size = os.stat(path).st_size
+    wal = _side_file(path, "-wal")
+    with contextlib.suppress(OSError):
+        size += wal.stat().st_size
+    if size > QUICK_CHECK_LIMIT:
+        return
+    _warm_cache(path, size)
+    pragma = "integrity_check" if size <= INTEGRITY_CHECK_LIMIT else "quick_check"
+    problems = [str(r[0]) for r in conn.execute(f"PRAGMA {pragma}(5)")]
+    if problems != ["ok"]:
+        raise CorruptStore(f"{path} is damaged: {'; '.join(problems)}")
+
+
+_LAST_EVENT = (
+    "SELECT global_position, event_id, payload, checksum FROM events "
+    "ORDER BY global_position DESC LIMIT 1"
+)
+
+
+def _check_wal_extends_file(conn: sqlite3.Connection, path: Path) -> None:
+    """A pending WAL must continue the log beside it, not replace it.
+
+    SQLite replays any well-formed ``-wal`` it finds, even one copied from
+    another session, and would silently swap in that session's pages.  The
+    log is append-only, so the main file's last event must still be there,
+    unchanged, once the WAL is applied.  When the main file alone cannot be
+    read (a crash mid-checkpoint leaves it half-updated) or its last row does
+    not verify, there is nothing trustworthy to compare, and the WAL stands.
+    """
+    try:
+        main = sqlite3.connect(_read_only_uri(path, main_only=True), uri=True)
+    except sqlite3.Error:
+        return
+    main.text_factory = bytes
+    try:
+        row = main.execute(_LAST_EVENT).fetchone()
+    except sqlite3.Error:
+        return
+    finally:
+        main.close()
+    if row is None or not all(isinstance(value, bytes) for value in row[1:]):
+        return
+    position, event_id, payload, digest = row
+    if hashlib.sha256(payload).digest() != digest:
+        return
+    found = conn.execute(
+        "SELECT event_id, checksum FROM events WHERE global_position = ?", [position]
+    ).fetchone()
+    if found is None or tuple(found) != (event_id, digest):
+        raise CorruptStore(
+            f"{path} cannot be opened safely: the file {path.name}-wal beside it "
+            f"does not belong to it (it would replace event {position}). Move "
+            f"{path.name}-wal elsewhere to open the session as last saved"
+        )
+
+
+def _check_tables(conn: sqlite3.Connection, path: Path) -> None:
+    """Every table has its columns and its unique keys (the store's guards).
+
+    A damaged ``CREATE TABLE`` text can rename a column or drop a key and
+    still pass SQLite's own checks; reads would then fail later, or appends
+    lose their protection against duplicates and version races.
+    """
+    for table in metadata.sorted_tables:
+        info = conn.execute(
+            "SELECT * FROM pragma_table_info(?)", [table.name]
+        ).fetchall()
+        columns = {str(row[1]) for row in info}
+        lacking = [c.name for c in table.columns if c.name not in columns]
+        if lacking:
+            raise CorruptStore(
+                f"{path} is damaged: table {table.name} lacks column(s) "
+                f"{', '.join(lacking)}"
+            )
+        keys = {tuple(str(r[1]) for r in sorted(info, key=lambda r: r[5]) if r[5])}
+        indexes = conn.execute(
+            'SELECT name FROM pragma_index_list(?) WHERE "unique"', [table.name]
+        ).fetchall()
+        for (index,) in indexes:
+            rows = conn.execute(
+                "SELECT name FROM pragma_index_info(?) ORDER BY seqno", [index]
+            ).fetchall()
+            keys.add(tuple(str(r[0]) for r in rows))
+        for constraint in table.constraints:
+            if isinstance(constraint, UniqueConstraint | PrimaryKeyConstraint):
+                key = tuple(c.name for c in constraint.columns)
+                if key not in keys:
+                    raise CorruptStore(
+                        f"{path} is damaged: table {table.name} lost its unique "
+                        f"key ({', '.join(key)})"
+                    )
+
+
+def _lenient_text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
+def _describe_foreign(path: Path, app_id: int, tables: set[str]) -> str:
+    if not tables:
+        return f"{path} is an empty SQLite database (no tables), not a DDD Sim session"
+    shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+    return (
+        f"{path} is a SQLite database made by another application "
+        f"(application id {app_id:#x}; tables {shown}); it is not a DDD Sim session"
+    )
 
 
 def inspect_file(path: Path) -> None:
@@ -75,20 +259,20 @@ def inspect_file(path: Path) -> None:
     try:
         conn = sqlite3.connect(_read_only_uri(path), uri=True, timeout=5.0)
     except sqlite3.Error as exc:
-        raise CorruptStore(f"{path} cannot be opened as a database: {exc}") from exc
+        raise classify_sqlite_error(path, exc) from exc
+    conn.text_factory = _lenient_text  # a damaged name must not stop the diagnosis
     try:
         conn.execute("PRAGMA trusted_schema=OFF")
         conn.execute("PRAGMA cell_size_check=ON")
         conn.execute("PRAGMA mmap_size=0")
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        user_version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+        user_version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        tables = {
+            str(r[0])
+            for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
         if app_id != APPLICATION_ID:
-            what = ", ".join(sorted(tables)[:5]) or "no tables"
-            raise ForeignDatabase(
-                f"{path} is a SQLite database made by another application "
-                f"(application id {app_id:#x}, {what}); it is not a DDD Sim session"
-            )
+            raise ForeignDatabase(_describe_foreign(path, app_id, tables))
         if user_version > SCHEMA_VERSION:
             raise StoreTooNew(
                 f"{path} was written by a newer DDD Sim (store schema {user_version}); "
@@ -100,15 +284,21 @@ def inspect_file(path: Path) -> None:
                 f"{path} has store schema {user_version}, which this version "
                 f"cannot migrate (it knows schema {SCHEMA_VERSION})"
             )
-        if os.stat(path).st_size <= QUICK_CHECK_LIMIT:
-            problems = [r[0] for r in conn.execute("PRAGMA quick_check(5)")]
-            if problems != ["ok"]:
-                raise CorruptStore(f"{path} is damaged: {'; '.join(problems)}")
         missing = REQUIRED_TABLES - tables
         if missing:
-            raise CorruptStore(f"{path} is damaged: missing table(s) {', '.join(sorted(missing))}")
-    except sqlite3.DatabaseError as exc:
-        raise CorruptStore(f"{path} is damaged: {exc}") from exc
+            raise CorruptStore(
+                f"{path} is damaged: missing table(s) {', '.join(sorted(missing))}"
+            )
+        _check_structure(conn, path)
+        _check_tables(conn, path)
+        if _wal_pending(path):
+            _check_wal_extends_file(conn, path)
+    except sqlite3.Error as exc:
+        raise classify_sqlite_error(path, exc) from exc
+    except UnicodeDecodeError as exc:  # SQLite quoted damaged schema text in an error
+        raise CorruptStore(
+            f"{path} is damaged: its schema holds text that is not UTF-8"
+        ) from exc
     finally:
         conn.close()
 
@@ -121,8 +311,8 @@ def create_file(path: Path) -> None:
     from sqlalchemy import create_engine
     from sqlalchemy.pool import NullPool
 
-    from ddd_sim.infrastructure.eventstore.schema import metadata, store_info
     from ddd_sim import __version__
+    from ddd_sim.infrastructure.eventstore.schema import metadata, store_info
 
     temp = path.with_name(f".{path.name}.creating-{os.getpid()}")
     with contextlib.suppress(FileNotFoundError):
