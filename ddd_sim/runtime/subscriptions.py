@@ -1,4 +1,4 @@
-"""Catch-up subscriptions: a consumer reads from its checkpoint and saves it with its effects."""
+"""Catch-up subscriptions: a consumer saves its checkpoint with its effects."""
 
 from __future__ import annotations
 
@@ -89,4 +89,6 @@ class CatchUpSubscription:
                 tx.save_checkpoint(name, page[-1].global_position)
             handled += len(page)
             batches += 1
-        return PollResult(handled, self._store.checkpoint(name), self._store.head_position())
+        return PollResult(
+            handled, self._store.checkpoint(name), self._store.head_position()
+        )

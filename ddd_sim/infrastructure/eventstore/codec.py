@@ -1,22 +1,29 @@
-"""Encoding of events for storage: canonical JSON payloads and their checksums."""
+"""Events as stored: canonical JSON, whole-row checksums, fast batch decoding."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import struct
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ddd_sim.shared.errors import CorruptStore, ValidationError
 from ddd_sim.shared.events import EventMetadata, NewEvent, RecordedEvent
 from ddd_sim.shared.upcasting import Upcasters
 
+Row = tuple[Any, ...]
+"""``(position, event_id, stream_id, version, type, schema_version, payload,
+checksum, correlation_id, causation_id, sim_time, recorded_at)``."""
+
 _dumps = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
 ).encode
 _loads = json.loads
 _sha256 = hashlib.sha256
+_HEAD = struct.Struct("<qqqddBBHH")
+_pack_head = _HEAD.pack
 
 
 def encode_json(document: Mapping[str, Any], what: str) -> bytes:
@@ -27,24 +34,82 @@ def encode_json(document: Mapping[str, Any], what: str) -> bytes:
         raise ValidationError(f"{what} is not plain JSON: {exc}") from exc
 
 
-def checksum(payload: bytes) -> bytes:
-    """SHA-256 of the stored payload bytes, verified on every read."""
-    return _sha256(payload).digest()
+def row_checksum(
+    position: int,
+    event_id: bytes,
+    stream_id: str,
+    version: int,
+    event_type: str,
+    schema_version: int,
+    payload: bytes,
+    correlation_id: bytes | None,
+    causation_id: bytes | None,
+    sim_time: float,
+    recorded_at: float,
+) -> bytes:
+    """SHA-256 over every stored field of an event, lengths first (no ambiguity).
+
+    SQLite's own checks do not notice a changed byte inside a value; this does,
+    whichever column the byte is in.
+    """
+    sid, typ = stream_id.encode(), event_type.encode()
+    corr, caus = correlation_id or b"", causation_id or b""
+    head = _pack_head(
+        position, version, schema_version, sim_time, recorded_at,
+        len(corr), len(caus), len(sid), len(typ),
+    )  # fmt: skip
+    return _sha256(b"".join((head, event_id, corr, caus, sid, typ, payload))).digest()
+
+
+def state_checksum(
+    stream_id: str, version: int, kind: str, schema_version: int, state: bytes
+) -> bytes:
+    """SHA-256 over every stored field of a snapshot."""
+    sid, typ = stream_id.encode(), kind.encode()
+    head = _pack_head(0, version, schema_version, 0.0, 0.0, 0, 0, len(sid), len(typ))
+    return _sha256(b"".join((head, sid, typ, state))).digest()
 
 
 def validate_new(event: NewEvent) -> None:
     """Reject events that could not be stored faithfully, naming the field."""
     if not isinstance(event.event_id, uuid.UUID):
         raise ValidationError(f"event_id must be a UUID, got {event.event_id!r}")
-    if not isinstance(event.type, str) or not event.type or len(event.type) > 200:
-        raise ValidationError(f"event type must be 1-200 characters, got {event.type!r}")
-    if not isinstance(event.schema_version, int) or event.schema_version < 1:
+    if (
+        not isinstance(event.type, str)
+        or not 0 < len(event.type) <= 200
+        or not event.type.isprintable()
+    ):
+        raise ValidationError(
+            f"event type must be 1-200 printable characters, got {event.type!r}"
+        )
+    if (
+        not isinstance(event.schema_version, int)
+        or isinstance(event.schema_version, bool)
+        or not 1 <= event.schema_version < 2**31
+    ):
         raise ValidationError(
             f"schema_version of {event.type} must be an integer ≥ 1, "
             f"got {event.schema_version!r}"
         )
     if not isinstance(event.payload, Mapping):
         raise ValidationError(f"payload of {event.type} must be a JSON object")
+    meta = event.metadata
+    if not isinstance(meta, EventMetadata):
+        raise ValidationError(f"metadata of {event.type} must be an EventMetadata")
+    for name in ("correlation_id", "causation_id"):
+        value = getattr(meta, name)
+        if value is not None and not isinstance(value, uuid.UUID):
+            raise ValidationError(f"{name} of {event.type} must be a UUID or None")
+    sim_time = meta.sim_time
+    if (
+        isinstance(sim_time, bool)
+        or not isinstance(sim_time, int | float)
+        or sim_time != sim_time
+        or sim_time in (float("inf"), float("-inf"))
+    ):
+        raise ValidationError(
+            f"sim_time of {event.type} must be a finite number, got {sim_time!r}"
+        )
 
 
 def validate_stream_id(stream_id: str) -> None:
@@ -54,7 +119,9 @@ def validate_stream_id(stream_id: str) -> None:
         or not 0 < len(stream_id) <= 200
         or not stream_id.isprintable()
     ):
-        raise ValidationError(f"stream id must be 1-200 printable characters: {stream_id!r}")
+        raise ValidationError(
+            f"stream id must be 1-200 printable characters: {stream_id!r}"
+        )
 
 
 _new_object = object.__new__
@@ -67,52 +134,161 @@ def uuid_from_bytes(raw: bytes | None) -> uuid.UUID | None:
     """``UUID(bytes=raw)`` at a third of the cost; the read path makes millions."""
     if raw is None:
         return None
+    if len(raw) != 16:
+        raise ValueError(f"a stored id has {len(raw)} bytes, not 16")
     value = _new_object(uuid.UUID)
     _set(value, "int", _from_bytes(raw))
     _set(value, "is_safe", _UNKNOWN)
     return value
 
 
-def _same_uuid(value: Any) -> Any:
+def same(value: Any) -> Any:
+    """Identity: for ids a backend stores as they are."""
     return value
 
 
-class RowDecoder:
-    """Turns stored rows into :class:`RecordedEvent`, verifying and upcasting each.
+def uuid_to_bytes(value: uuid.UUID | None) -> bytes | None:
+    """A UUID's 16 bytes (None stays None)."""
+    return None if value is None else value.bytes
 
-    A row is ``(position, event_id, stream_id, version, type, schema_version,
-    payload, checksum, correlation_id, causation_id, sim_time, recorded_at)``;
-    ``to_uuid`` converts the backend's id column values (identity by default).
+
+def encode_batch(events: Sequence[NewEvent]) -> list[tuple[NewEvent, bytes]]:
+    """Validate each event and give it its canonical payload bytes."""
+    encoded = []
+    for event in events:
+        validate_new(event)
+        encoded.append((event, encode_json(event.payload, f"payload of {event.type}")))
+    return encoded
+
+
+def build_rows(
+    stream_id: str,
+    encoded: list[tuple[NewEvent, bytes]],
+    first_position: int,
+    first_version: int,
+    recorded_at: float,
+    to_db: Callable[[uuid.UUID | None], Any],
+) -> list[Row]:
+    """Rows ready to insert, each with its whole-row checksum."""
+    rows = []
+    for i, (event, payload) in enumerate(encoded):
+        meta = event.metadata
+        position, version = first_position + i, first_version + i
+        sim_time = float(meta.sim_time)
+        corr, caus = meta.correlation_id, meta.causation_id
+        digest = row_checksum(
+            position, event.event_id.bytes, stream_id, version, event.type,
+            event.schema_version, payload, uuid_to_bytes(corr), uuid_to_bytes(caus),
+            sim_time, recorded_at,
+        )  # fmt: skip
+        rows.append(
+            (
+                position,
+                to_db(event.event_id),
+                stream_id,
+                version,
+                event.type,
+                event.schema_version,
+                payload,
+                digest,
+                to_db(corr),
+                to_db(caus),
+                sim_time,
+                recorded_at,
+            )
+        )
+    return rows
+
+
+def parse_payloads(payloads: list[bytes]) -> list[Any]:
+    """Parse many checksum-verified JSON objects with one parser call.
+
+    One call for the batch costs a third of one call each; a batch that does
+    not split back into exactly one object per row is parsed row by row, so a
+    crafted payload can never shift data onto a neighbour.
+    """
+    if not payloads:
+        return []
+    try:
+        parsed = _loads(b"[" + b",".join(payloads) + b"]")
+    except ValueError:
+        parsed = None
+    if (
+        isinstance(parsed, list)
+        and len(parsed) == len(payloads)
+        and all(type(p) is dict for p in parsed)
+    ):
+        return parsed
+    return [_loads(p) for p in payloads]
+
+
+class RowDecoder:
+    """Turns stored rows into :class:`RecordedEvent`: verify, parse, upcast.
+
+    ``id_bytes`` gives a stored id's 16 bytes (for the checksum) and
+    ``to_uuid`` a stored id as a UUID; both depend on the backend.
     """
 
     def __init__(
-        self, upcasters: Upcasters | None, to_uuid: Any = _same_uuid
+        self,
+        upcasters: Upcasters | None,
+        *,
+        to_uuid: Callable[[Any], uuid.UUID | None] = same,
+        id_bytes: Callable[[Any], bytes | None] = same,
     ) -> None:
         self._upcasters = upcasters
         self._to_uuid = to_uuid
+        self._id_bytes = id_bytes
 
-    def decode(self, rows: list[tuple[Any, ...]], raw: bool) -> list[RecordedEvent]:
-        """Decode a batch of rows; a checksum mismatch raises :class:`CorruptStore`."""
-        out: list[RecordedEvent] = []
-        append = out.append
-        upcasters = None if raw else self._upcasters
-        needs = upcasters.needs_upcast if upcasters is not None else None
-        sha = _sha256
-        loads = _loads
-        to_uuid = self._to_uuid
+    def decode(self, rows: list[Row], raw: bool) -> list[RecordedEvent]:
+        """Decode a batch of rows; damage of any kind raises :class:`CorruptStore`."""
+        try:
+            return self._decode(rows, raw)
+        except CorruptStore:
+            raise
+        except (TypeError, ValueError, AttributeError, struct.error) as exc:
+            bad = self._first_bad_row(rows)
+            raise CorruptStore(
+                f"event at position {bad[0] if bad else '?'} is damaged: {exc}"
+            ) from exc
+
+    def _first_bad_row(self, rows: list[Row]) -> Row | None:
+        for row in rows:
+            try:
+                self._decode([row], True)
+            except Exception:
+                return row
+        return None
+
+    def _decode(self, rows: list[Row], raw: bool) -> list[RecordedEvent]:
+        digest_of = row_checksum
+        id_bytes = self._id_bytes
         for pos, eid, sid, ver, typ, sv, payload, digest, corr, caus, sim, rec in rows:
-            if sha(payload).digest() != digest:
+            if digest != digest_of(
+                pos, id_bytes(eid), sid, ver, typ, sv, payload,  # type: ignore[arg-type]
+                id_bytes(corr), id_bytes(caus), sim, rec,
+            ):  # fmt: skip
                 raise CorruptStore(
                     f"event at position {pos} (stream {sid!r} version {ver}) fails "
-                    f"its checksum: the file was altered or damaged"
+                    f"its checksum: the store was altered or damaged"
                 )
-            data = loads(payload)
+        datas = parse_payloads([row[6] for row in rows])
+        upcasters = None if raw else self._upcasters
+        needs = upcasters.needs_upcast if upcasters is not None else None
+        to_uuid = self._to_uuid
+        out: list[RecordedEvent] = []
+        append = out.append
+        last_meta_key: tuple[Any, ...] | None = None
+        meta = EventMetadata()
+        for row, data in zip(rows, datas, strict=True):
+            pos, eid, sid, ver, typ, sv, _, _, corr, caus, sim, rec = row
             if needs is not None and needs(typ, sv):
                 sv, data = upcasters.upcast(typ, sv, data)  # type: ignore[union-attr]
-            append(
-                RecordedEvent(
-                    to_uuid(eid), sid, ver, pos, typ, sv, data,
-                    EventMetadata(to_uuid(corr), to_uuid(caus), sim, rec),
-                )
-            )
+            # rows of one commit share their metadata: share the object too
+            key = (corr, caus, sim, rec)
+            if key != last_meta_key:
+                meta = EventMetadata(to_uuid(corr), to_uuid(caus), sim, rec)
+                last_meta_key = key
+            event_id: Any = to_uuid(eid)
+            append(RecordedEvent(event_id, sid, ver, pos, typ, sv, data, meta))
         return out

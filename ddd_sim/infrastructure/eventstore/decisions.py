@@ -24,7 +24,7 @@ class StoredIdentity:
     position: int
     type: str
     schema_version: int
-    checksum: bytes
+    payload: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +34,8 @@ class Candidate:
     event_id: uuid.UUID
     type: str
     schema_version: int
-    checksum: bytes
+    payload: bytes
+    """The canonical JSON bytes: same content means the very same bytes."""
 
 
 def expected_holds(expected: ExpectedVersion, current: int) -> bool:
@@ -89,10 +90,10 @@ def decide(
                 f"{stored.stream_id!r} at version {stored.version}; "
                 f"it cannot also go to {stream_id!r}"
             )
-        if (stored.type, stored.schema_version, stored.checksum) != (
+        if (stored.type, stored.schema_version, stored.payload) != (
             candidate.type,
             candidate.schema_version,
-            candidate.checksum,
+            candidate.payload,
         ):
             raise DuplicateEventError(
                 f"event {candidate.event_id} is already stored in {stream_id!r} at "

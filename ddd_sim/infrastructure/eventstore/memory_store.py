@@ -13,9 +13,11 @@ from typing import Any
 
 from ddd_sim.infrastructure.eventstore.codec import (
     RowDecoder,
-    checksum,
+    build_rows,
+    encode_batch,
     encode_json,
-    validate_new,
+    same,
+    uuid_to_bytes,
     validate_stream_id,
 )
 from ddd_sim.infrastructure.eventstore.decisions import (
@@ -54,7 +56,7 @@ class InMemoryEventStore:
         self._snapshots: dict[str, dict[int, tuple[Snapshot, bytes]]] = {}
         self._checkpoints: dict[str, int] = {}
         self._documents: dict[tuple[str, str], bytes] = {}
-        self._decoder = RowDecoder(upcasters)
+        self._decoder = RowDecoder(upcasters, id_bytes=uuid_to_bytes)
         self._closed = False
 
     # -- writing --------------------------------------------------------------
@@ -80,10 +82,6 @@ class InMemoryEventStore:
                 self._streams, self._ids, self._snapshots = streams, ids, snaps
                 self._checkpoints, self._documents = cps, docs
                 raise
-            now = time.time()
-            for index in tx.written:
-                row = self._rows[index]
-                self._rows[index] = (*row[:11], now)
 
     def append(
         self,
@@ -109,7 +107,11 @@ class InMemoryEventStore:
         with self._lock:
             indexes = self._streams.get(stream_id, [])
             lo = max(from_version, 1) - 1
-            hi = len(indexes) if to_version is None else max(min(to_version, len(indexes)), lo)
+            hi = (
+                len(indexes)
+                if to_version is None
+                else max(min(to_version, len(indexes)), lo)
+            )
             rows = [self._rows[i] for i in indexes[lo:hi]]
         if until_sim_time is not None:
             rows = [r for r in rows if r[10] <= until_sim_time]
@@ -128,7 +130,11 @@ class InMemoryEventStore:
     ) -> Iterator[RecordedEvent]:
         """The log in global order, filtered."""
         with self._lock:
-            end = len(self._rows) if to_position is None else min(to_position, len(self._rows))
+            end = (
+                len(self._rows)
+                if to_position is None
+                else min(to_position, len(self._rows))
+            )
             rows = self._rows[max(from_position, 1) - 1 : end]
         wanted = set(types) if types is not None else None
         selected = [
@@ -181,7 +187,11 @@ class InMemoryEventStore:
         with self._lock:
             snaps = self._snapshots.get(stream_id, {})
             versions = sorted(snaps)
-            limit = at_or_below if at_or_below is not None else (versions[-1] if versions else 0)
+            limit = (
+                at_or_below
+                if at_or_below is not None
+                else (versions[-1] if versions else 0)
+            )
             i = bisect.bisect_right(versions, limit)
             if not i:
                 return None
@@ -218,7 +228,6 @@ class _MemoryTransaction:
 
     def __init__(self, store: InMemoryEventStore) -> None:
         self._s = store
-        self.written: list[int] = []
 
     def append(
         self,
@@ -229,35 +238,41 @@ class _MemoryTransaction:
         validate_stream_id(stream_id)
         check_expected(expected_version)
         s = self._s
-        encoded = []
-        for event in events:
-            validate_new(event)
-            payload = encode_json(event.payload, f"payload of {event.type}")
-            encoded.append((event, payload, checksum(payload)))
-        candidates = [Candidate(e.event_id, e.type, e.schema_version, c) for e, _, c in encoded]
+        encoded = encode_batch(events)
+        candidates = [
+            Candidate(e.event_id, e.type, e.schema_version, p) for e, p in encoded
+        ]
         check_unique_ids(candidates)
         current = len(s._streams.get(stream_id, ()))
         clash = any(c.event_id in s._ids for c in candidates)
         if not expected_holds(expected_version, current) or clash:
-            return decide(stream_id, candidates, expected_version, current, self._found(candidates))
+            return decide(
+                stream_id,
+                candidates,
+                expected_version,
+                current,
+                self._found(candidates),
+            )
         if not encoded:
             return AppendResult(stream_id, current + 1, current, 0, 0, written=False)
         indexes = s._streams.setdefault(stream_id, [])
         first_position = len(s._rows) + 1
-        for event, payload, digest in encoded:
+        rows = build_rows(
+            stream_id, encoded, first_position, current + 1, time.time(), same
+        )
+        for row in rows:
             index = len(s._rows)
-            meta = event.metadata
-            s._rows.append(
-                (index + 1, event.event_id, stream_id, len(indexes) + 1, event.type,
-                 event.schema_version, payload, digest, meta.correlation_id,
-                 meta.causation_id, float(meta.sim_time), None)
-            )
-            s._sim_times.append(float(meta.sim_time))
-            s._ids[event.event_id] = index
+            s._rows.append(row)
+            s._sim_times.append(row[10])
+            s._ids[row[1]] = index
             indexes.append(index)
-            self.written.append(index)
         return AppendResult(
-            stream_id, current + 1, len(indexes), first_position, len(s._rows), written=True
+            stream_id,
+            current + 1,
+            len(indexes),
+            first_position,
+            len(s._rows),
+            written=True,
         )
 
     def _found(self, candidates: Sequence[Candidate]) -> dict[Any, StoredIdentity]:
@@ -267,7 +282,9 @@ class _MemoryTransaction:
             index = s._ids.get(c.event_id)
             if index is not None:
                 row = s._rows[index]
-                found[c.event_id] = StoredIdentity(row[2], row[3], row[0], row[4], row[5], row[7])
+                found[c.event_id] = StoredIdentity(
+                    row[2], row[3], row[0], row[4], row[5], row[6]
+                )
         return found
 
     def stream_version(self, stream_id: str) -> int:

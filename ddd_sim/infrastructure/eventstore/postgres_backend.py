@@ -1,8 +1,8 @@
-"""PostgreSQL backend: pooled connections, an exclusive table lock per appending transaction."""
+"""PostgreSQL backend: pooled connections, a table lock per appending transaction."""
 
 from __future__ import annotations
 
-import uuid
+import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from ddd_sim.infrastructure.eventstore.backend import SqlBackend
+from ddd_sim.infrastructure.eventstore.codec import same, uuid_to_bytes
 from ddd_sim.infrastructure.eventstore.schema import (
     REQUIRED_TABLES,
     SCHEMA_VERSION,
@@ -49,8 +50,13 @@ class PostgresBackend(SqlBackend):
     name = "postgresql"
     placeholder = "%s"
     integrity_errors = (psycopg.errors.UniqueViolation,)
+    to_db_uuid = staticmethod(same)
+    from_db_uuid = staticmethod(same)
+    id_bytes = staticmethod(uuid_to_bytes)
 
-    def __init__(self, url: str, *, lock_timeout_ms: int = 30_000, pool_size: int = 8) -> None:
+    def __init__(
+        self, url: str, *, lock_timeout_ms: int = 30_000, pool_size: int = 8
+    ) -> None:
         self.url = normalise_url(url)
         self._lock_timeout_ms = lock_timeout_ms
         self.engine = create_engine(
@@ -65,7 +71,9 @@ class PostgresBackend(SqlBackend):
             ) from exc
         except SQLAlchemyError as exc:
             self.engine.dispose()
-            raise StoreError(f"cannot open the store at {self.describe()}: {exc}") from exc
+            raise StoreError(
+                f"cannot open the store at {self.describe()}: {exc}"
+            ) from exc
 
     def describe(self) -> str:
         return make_url(self.url).render_as_string(hide_password=True)
@@ -94,47 +102,62 @@ class PostgresBackend(SqlBackend):
                     ],
                 )
                 return
-            info = dict(conn.execute(select(store_info.c.key, store_info.c.value)).all())
+            info = dict(
+                conn.execute(select(store_info.c.key, store_info.c.value)).all()
+            )
         if info.get("application") != "ddd-sim":
             raise ForeignDatabase(f"{self.describe()} holds another application's data")
         version = int(info.get("schema_version", "0"))
         if version > SCHEMA_VERSION:
             raise StoreTooNew(
                 f"{self.describe()} was written by a newer DDD Sim "
-                f"({info.get('created_by', '?')}, store schema {version}); this version "
-                f"reads schema {SCHEMA_VERSION}"
+                f"({info.get('created_by', '?')}, store schema {version}); "
+                f"this version reads schema {SCHEMA_VERSION}"
             )
         missing = REQUIRED_TABLES - tables
         if missing:
             raise CorruptStore(f"{self.describe()} lacks table(s) {sorted(missing)}")
 
-    def to_db_uuid(self, value: uuid.UUID | None) -> Any:
-        return value
-
-    def from_db_uuid(self, value: Any) -> uuid.UUID | None:
-        return value  # type: ignore[no-any-return]
+    def _lost(self, exc: psycopg.OperationalError) -> StoreUnavailable:
+        return StoreUnavailable(f"lost the connection to {self.describe()}: {exc}")
 
     @contextmanager
     def write_transaction(self) -> Iterator[Any]:
-        proxy = self.engine.raw_connection()
-        conn = proxy.dbapi_connection
+        try:
+            proxy = self.engine.raw_connection()
+        except OperationalError as exc:
+            raise StoreUnavailable(
+                f"cannot reach {self.describe()}: {exc.orig}"
+            ) from exc
+        conn: Any = proxy.dbapi_connection
         try:
             yield conn
-        except BaseException:
-            conn.rollback()  # type: ignore[union-attr]
+            conn.commit()
+        except BaseException as exc:
+            with contextlib.suppress(psycopg.Error):
+                conn.rollback()
+            if isinstance(exc, psycopg.OperationalError):
+                raise self._lost(exc) from exc
             raise
-        else:
-            conn.commit()  # type: ignore[union-attr]
         finally:
             proxy.close()
 
     @contextmanager
     def reader(self) -> Iterator[Any]:
-        proxy = self.engine.raw_connection()
         try:
-            yield proxy.dbapi_connection
+            proxy = self.engine.raw_connection()
+        except OperationalError as exc:
+            raise StoreUnavailable(
+                f"cannot reach {self.describe()}: {exc.orig}"
+            ) from exc
+        conn: Any = proxy.dbapi_connection
+        try:
+            yield conn
+        except psycopg.OperationalError as exc:
+            raise self._lost(exc) from exc
         finally:
-            proxy.dbapi_connection.rollback()  # type: ignore[union-attr]
+            with contextlib.suppress(psycopg.Error):
+                conn.rollback()
             proxy.close()
 
     def lock_for_append(self, cursor: Any) -> None:

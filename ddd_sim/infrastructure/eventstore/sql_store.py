@@ -11,9 +11,10 @@ from typing import Any
 from ddd_sim.infrastructure.eventstore.backend import SqlBackend
 from ddd_sim.infrastructure.eventstore.codec import (
     RowDecoder,
-    checksum,
+    build_rows,
+    encode_batch,
     encode_json,
-    validate_new,
+    state_checksum,
     validate_stream_id,
 )
 from ddd_sim.infrastructure.eventstore.decisions import (
@@ -57,7 +58,9 @@ class SqlEventStore:
     def __init__(self, backend: SqlBackend, upcasters: Upcasters | None = None) -> None:
         self.backend = backend
         self._q = backend.sql
-        self._decoder = RowDecoder(upcasters, backend.from_db_uuid)
+        self._decoder = RowDecoder(
+            upcasters, to_uuid=backend.from_db_uuid, id_bytes=backend.id_bytes
+        )
 
     # -- writing --------------------------------------------------------------
     @contextmanager
@@ -160,15 +163,19 @@ class SqlEventStore:
 
     def stream_version(self, stream_id: str) -> int:
         """Head version of a stream (0 when empty)."""
-        rows = self._fetch("SELECT max(version) FROM events WHERE stream_id = ?", [stream_id])
+        rows = self._fetch(
+            "SELECT max(version) FROM events WHERE stream_id = ?", [stream_id]
+        )
         return int(rows[0][0] or 0)
 
     def head_position(self) -> int:
         """Position of the last committed event."""
-        return int(self._fetch("SELECT max(global_position) FROM events", [])[0][0] or 0)
+        return int(
+            self._fetch("SELECT max(global_position) FROM events", [])[0][0] or 0
+        )
 
     def position_at(self, sim_time: float) -> int:
-        """Position of the latest event (by simulated time, then position) at or before it."""
+        """The latest event at or before a simulated time (by time, then position)."""
         rows = self._fetch(
             "SELECT global_position FROM events WHERE sim_time <= ? "
             "ORDER BY sim_time DESC, global_position DESC LIMIT 1",
@@ -178,7 +185,10 @@ class SqlEventStore:
 
     def streams(self, *, prefix: str | None = None) -> list[StreamInfo]:
         """Every stream with its head version and position range."""
-        sql = "SELECT stream_id, max(version), min(global_position), max(global_position) FROM events"
+        sql = (
+            "SELECT stream_id, max(version), min(global_position), "
+            "max(global_position) FROM events"
+        )
         params: list[Any] = []
         if prefix:
             sql += " WHERE substr(stream_id, 1, ?) = ?"
@@ -203,7 +213,10 @@ class SqlEventStore:
             return None
         version, aggregate_type, schema_version, state, digest = rows[0]
         state = bytes(state)
-        if checksum(state) != bytes(digest):
+        expected = state_checksum(
+            stream_id, version, aggregate_type, schema_version, state
+        )
+        if expected != bytes(digest):
             raise CorruptStore(
                 f"snapshot of {stream_id!r} at version {version} fails its checksum"
             )
@@ -217,20 +230,24 @@ class SqlEventStore:
 
     def checkpoint(self, consumer: str) -> int:
         """Last position a consumer has processed (0 for none)."""
-        rows = self._fetch("SELECT position FROM checkpoints WHERE consumer = ?", [consumer])
+        rows = self._fetch(
+            "SELECT position FROM checkpoints WHERE consumer = ?", [consumer]
+        )
         return int(rows[0][0]) if rows else 0
 
     def get_document(self, collection: str, key: str) -> JsonObject | None:
         """One read-model document."""
         rows = self._fetch(
-            "SELECT body FROM documents WHERE collection = ? AND key = ?", [collection, key]
+            "SELECT body FROM documents WHERE collection = ? AND key = ?",
+            [collection, key],
         )
         return json.loads(bytes(rows[0][0])) if rows else None
 
     def documents(self, collection: str) -> dict[str, JsonObject]:
         """Every document of a collection, by key."""
         rows = self._fetch(
-            "SELECT key, body FROM documents WHERE collection = ? ORDER BY key", [collection]
+            "SELECT key, body FROM documents WHERE collection = ? ORDER BY key",
+            [collection],
         )
         return {k: json.loads(bytes(b)) for k, b in rows}
 
@@ -256,7 +273,12 @@ class SqlWriteTransaction:
 
     def stream_version(self, stream_id: str) -> int:
         """Head version as this transaction sees it."""
-        return int(self._one("SELECT max(version) FROM events WHERE stream_id = ?", [stream_id]) or 0)
+        return int(
+            self._one(
+                "SELECT max(version) FROM events WHERE stream_id = ?", [stream_id]
+            )
+            or 0
+        )
 
     def append(
         self,
@@ -264,37 +286,39 @@ class SqlWriteTransaction:
         events: Sequence[NewEvent],
         expected_version: ExpectedVersion = StreamState.ANY,
     ) -> AppendResult:
-        """Check the expected version, then insert; constraint hits go to the decision table."""
+        """Check the expected version and insert; clashes go to the decision table."""
         validate_stream_id(stream_id)
         check_expected(expected_version)
-        encoded = []
-        for event in events:
-            validate_new(event)
-            payload = encode_json(event.payload, f"payload of {event.type}")
-            encoded.append((event, payload, checksum(payload)))
-        candidates = [Candidate(e.event_id, e.type, e.schema_version, c) for e, _, c in encoded]
+        encoded = encode_batch(events)
+        candidates = [
+            Candidate(e.event_id, e.type, e.schema_version, p) for e, p in encoded
+        ]
         check_unique_ids(candidates)
         if self._next_position is None:
             self._backend.lock_for_append(self._cur)
-            self._next_position = int(
-                self._one("SELECT max(global_position) FROM events", []) or 0
-            ) + 1
+            self._next_position = (
+                int(self._one("SELECT max(global_position) FROM events", []) or 0) + 1
+            )
         current = self.stream_version(stream_id)
         if not expected_holds(expected_version, current):
-            return decide(stream_id, candidates, expected_version, current, self._found(candidates))
+            return decide(
+                stream_id,
+                candidates,
+                expected_version,
+                current,
+                self._found(candidates),
+            )
         if not encoded:
             return AppendResult(stream_id, current + 1, current, 0, 0, written=False)
         first = self._next_position
-        now = time.time()
-        uid = self._backend.to_db_uuid
-        rows = [
-            (
-                first + i, uid(e.event_id), stream_id, current + 1 + i, e.type,
-                e.schema_version, payload, digest, uid(e.metadata.correlation_id),
-                uid(e.metadata.causation_id), float(e.metadata.sim_time), now,
-            )
-            for i, (e, payload, digest) in enumerate(encoded)
-        ]
+        rows = build_rows(
+            stream_id,
+            encoded,
+            first,
+            current + 1,
+            time.time(),
+            self._backend.to_db_uuid,
+        )
         cur = self._cur
         cur.execute("SAVEPOINT ddd_sim_append")
         try:
@@ -302,11 +326,21 @@ class SqlWriteTransaction:
         except self._backend.integrity_errors:
             cur.execute("ROLLBACK TO SAVEPOINT ddd_sim_append")
             cur.execute("RELEASE SAVEPOINT ddd_sim_append")
-            return decide(stream_id, candidates, expected_version, current, self._found(candidates))
+            return decide(
+                stream_id,
+                candidates,
+                expected_version,
+                current,
+                self._found(candidates),
+            )
         cur.execute("RELEASE SAVEPOINT ddd_sim_append")
         self._next_position = first + len(rows)
         return AppendResult(
-            stream_id, current + 1, current + len(rows), first, first + len(rows) - 1,
+            stream_id,
+            current + 1,
+            current + len(rows),
+            first,
+            first + len(rows) - 1,
             written=True,
         )
 
@@ -320,13 +354,15 @@ class SqlWriteTransaction:
             self._cur.execute(
                 self._q(
                     "SELECT event_id, stream_id, version, global_position, type, "
-                    f"schema_version, checksum FROM events WHERE event_id IN "
+                    f"schema_version, payload FROM events WHERE event_id IN "
                     f"({', '.join('?' * len(chunk))})"
                 ),
                 chunk,
             )
-            for eid, sid, ver, pos, typ, sv, digest in self._cur.fetchall():
-                found[from_uid(eid)] = StoredIdentity(sid, ver, pos, typ, sv, bytes(digest))
+            for eid, sid, ver, pos, typ, sv, payload in self._cur.fetchall():
+                found[from_uid(eid)] = StoredIdentity(
+                    sid, ver, pos, typ, sv, bytes(payload)
+                )
         return found
 
     def checkpoint(self, consumer: str) -> int:
@@ -361,20 +397,34 @@ class SqlWriteTransaction:
         state = encode_json(snapshot.state, f"snapshot of {snapshot.stream_id}")
         self._cur.execute(
             self._q(
-                "INSERT INTO snapshots (stream_id, version, aggregate_type, schema_version, "
-                "state, checksum) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (stream_id, version) "
+                "INSERT INTO snapshots (stream_id, version, aggregate_type, "
+                "schema_version, state, checksum) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (stream_id, version) "
                 "DO UPDATE SET aggregate_type = excluded.aggregate_type, "
                 "schema_version = excluded.schema_version, state = excluded.state, "
                 "checksum = excluded.checksum"
             ),
-            [snapshot.stream_id, snapshot.version, snapshot.aggregate_type,
-             snapshot.schema_version, state, checksum(state)],
+            [
+                snapshot.stream_id,
+                snapshot.version,
+                snapshot.aggregate_type,
+                snapshot.schema_version,
+                state,
+                state_checksum(
+                    snapshot.stream_id,
+                    snapshot.version,
+                    snapshot.aggregate_type,
+                    snapshot.schema_version,
+                    state,
+                ),
+            ],
         )
 
     def get_document(self, collection: str, key: str) -> JsonObject | None:
         """A document as this transaction sees it."""
         body = self._one(
-            "SELECT body FROM documents WHERE collection = ? AND key = ?", [collection, key]
+            "SELECT body FROM documents WHERE collection = ? AND key = ?",
+            [collection, key],
         )
         return None if body is None else json.loads(bytes(body))
 
@@ -392,5 +442,6 @@ class SqlWriteTransaction:
     def delete_document(self, collection: str, key: str) -> None:
         """Remove a document."""
         self._cur.execute(
-            self._q("DELETE FROM documents WHERE collection = ? AND key = ?"), [collection, key]
+            self._q("DELETE FROM documents WHERE collection = ? AND key = ?"),
+            [collection, key],
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,8 +14,16 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.pool import NullPool
 
 from ddd_sim.infrastructure.eventstore.backend import SqlBackend
-from ddd_sim.infrastructure.eventstore.codec import uuid_from_bytes
-from ddd_sim.infrastructure.eventstore.sqlite_file import create_file, inspect_file
+from ddd_sim.infrastructure.eventstore.codec import (
+    same,
+    uuid_from_bytes,
+    uuid_to_bytes,
+)
+from ddd_sim.infrastructure.eventstore.sqlite_file import (
+    classify_sqlite_error,
+    create_file,
+    inspect_file,
+)
 from ddd_sim.shared.errors import StoreError
 
 log = logging.getLogger(__name__)
@@ -35,6 +42,9 @@ class SqliteBackend(SqlBackend):
     name = "sqlite"
     placeholder = "?"
     integrity_errors = (sqlite3.IntegrityError,)
+    to_db_uuid = staticmethod(uuid_to_bytes)
+    from_db_uuid = staticmethod(uuid_from_bytes)
+    id_bytes = staticmethod(same)
 
     def __init__(self, path: str | Path, *, fast: bool = False) -> None:
         self.path = Path(path).expanduser().resolve()
@@ -43,7 +53,9 @@ class SqliteBackend(SqlBackend):
             inspect_file(self.path)
         else:
             if not self.path.parent.is_dir():
-                raise StoreError(f"cannot create {self.path}: its folder does not exist")
+                raise StoreError(
+                    f"cannot create {self.path}: its folder does not exist"
+                )
             create_file(self.path)
             inspect_file(self.path)
         if sqlite3.sqlite_version_info < SAFE_SQLITE:
@@ -91,12 +103,6 @@ class SqliteBackend(SqlBackend):
     def describe(self) -> str:
         return str(self.path)
 
-    def to_db_uuid(self, value: uuid.UUID | None) -> Any:
-        return None if value is None else value.bytes
-
-    def from_db_uuid(self, value: Any) -> uuid.UUID | None:
-        return uuid_from_bytes(value)
-
     @contextmanager
     def write_transaction(self) -> Iterator[Any]:
         with self._write_lock:
@@ -111,11 +117,15 @@ class SqliteBackend(SqlBackend):
                 ) from exc
             try:
                 yield conn
-            except BaseException:
+                conn.execute("COMMIT")
+            except BaseException as exc:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.DatabaseError) and not isinstance(
+                    exc, sqlite3.IntegrityError
+                ):
+                    raise classify_sqlite_error(self.path, exc) from exc
                 raise
-            conn.execute("COMMIT")
 
     @contextmanager
     def reader(self) -> Iterator[Any]:
@@ -126,7 +136,10 @@ class SqliteBackend(SqlBackend):
                 if self._closed:
                     raise StoreError(f"the store {self.path} is closed")
                 conn = self._readers[key] = self.engine.raw_connection()
-        yield conn.dbapi_connection
+        try:
+            yield conn.dbapi_connection
+        except sqlite3.DatabaseError as exc:
+            raise classify_sqlite_error(self.path, exc) from exc
 
     def lock_for_append(self, cursor: Any) -> None:
         """Nothing to do: BEGIN IMMEDIATE already made this the only writer."""

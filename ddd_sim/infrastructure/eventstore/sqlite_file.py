@@ -8,15 +8,17 @@ says what is wrong in words a user understands.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import sqlite3
 import stat
+import struct
 import urllib.parse
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import PrimaryKeyConstraint, UniqueConstraint
 
+from ddd_sim.infrastructure.eventstore.codec import row_checksum
 from ddd_sim.infrastructure.eventstore.schema import (
     APPLICATION_ID,
     REQUIRED_TABLES,
@@ -160,9 +162,23 @@ def _check_structure(conn: sqlite3.Connection, path: Path) -> None:
 
 
 _LAST_EVENT = (
-    "SELECT global_position, event_id, payload, checksum FROM events "
-    "ORDER BY global_position DESC LIMIT 1"
+    "SELECT global_position, event_id, stream_id, version, type, schema_version, "
+    "payload, checksum, correlation_id, causation_id, sim_time, recorded_at "
+    "FROM events ORDER BY global_position DESC LIMIT 1"
 )
+
+
+def _verifies(row: tuple[Any, ...]) -> bool:
+    """True when a raw row (text read as bytes) matches its whole-row checksum."""
+    pos, eid, sid, ver, typ, sv, payload, digest, corr, caus, sim, rec = row
+    try:
+        expected = row_checksum(
+            pos, eid, sid.decode(), ver, typ.decode(), sv, payload,
+            corr, caus, sim, rec,
+        )  # fmt: skip
+    except (AttributeError, TypeError, ValueError, struct.error):
+        return False
+    return bool(expected == digest)
 
 
 def _check_wal_extends_file(conn: sqlite3.Connection, path: Path) -> None:
@@ -186,11 +202,9 @@ def _check_wal_extends_file(conn: sqlite3.Connection, path: Path) -> None:
         return
     finally:
         main.close()
-    if row is None or not all(isinstance(value, bytes) for value in row[1:]):
+    if row is None or not _verifies(tuple(row)):
         return
-    position, event_id, payload, digest = row
-    if hashlib.sha256(payload).digest() != digest:
-        return
+    position, event_id, digest = row[0], row[1], row[7]
     found = conn.execute(
         "SELECT event_id, checksum FROM events WHERE global_position = ?", [position]
     ).fetchone()
