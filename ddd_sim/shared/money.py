@@ -8,13 +8,13 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from ddd_sim.shared.errors import ValidationError
 
 _MINOR_UNITS = {"USD": 2, "EUR": 2, "GBP": 2, "CHF": 2, "JPY": 0, "IDR": 2}
+_QUANTA = {code: Decimal(1).scaleb(-digits) for code, digits in _MINOR_UNITS.items()}
+_set = object.__setattr__
 
 
-def _currency(code: str) -> str:
-    if code not in _MINOR_UNITS:
-        known = ", ".join(sorted(_MINOR_UNITS))
-        raise ValidationError(f"unknown currency {code!r} (known: {known})")
-    return code
+def _unknown_currency(code: object) -> ValidationError:
+    known = ", ".join(sorted(_MINOR_UNITS))
+    return ValidationError(f"unknown currency {code!r} (known: {known})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,17 +25,22 @@ class Money:
     currency: str
 
     def __post_init__(self) -> None:
-        if not isinstance(self.amount, Decimal):
+        amount = self.amount
+        if not isinstance(amount, Decimal):
             raise ValidationError(
                 f"money amount must be a Decimal or a decimal string, "
-                f"not {type(self.amount).__name__}"
+                f"not {type(amount).__name__}"
             )
-        if not self.amount.is_finite():
-            raise ValidationError(f"money amount must be finite, got {self.amount}")
-        quantum = Decimal(1).scaleb(-_MINOR_UNITS[_currency(self.currency)])
-        object.__setattr__(
-            self, "amount", self.amount.quantize(quantum, rounding=ROUND_HALF_EVEN)
-        )
+        quantum = _QUANTA.get(self.currency)
+        if quantum is None:
+            raise _unknown_currency(self.currency)
+        if not amount.is_finite():
+            raise ValidationError(f"money amount must be finite, got {amount}")
+        try:
+            exact = amount.quantize(quantum, rounding=ROUND_HALF_EVEN)
+        except InvalidOperation as exc:
+            raise ValidationError(f"money amount is too large: {amount}") from exc
+        _set(self, "amount", exact)
 
     @classmethod
     def of(cls, amount: str | int | Decimal, currency: str = "USD") -> Money:

@@ -89,10 +89,15 @@ class EventStore(Protocol):
         *,
         from_version: int = 1,
         to_version: int | None = None,
+        until_position: int | None = None,
         until_sim_time: float | None = None,
         raw: bool = False,
     ) -> list[RecordedEvent]:
-        """A stream's events in version order, upcast unless ``raw``."""
+        """A stream's events in version order, upcast unless ``raw``.
+
+        ``until_position`` and ``until_sim_time`` give the stream as it was
+        when the log ended at that position or that simulated time.
+        """
         ...
 
     def read_all(
@@ -118,7 +123,7 @@ class EventStore(Protocol):
         ...
 
     def position_at(self, sim_time: float) -> int:
-        """The last global position at or before a simulated time."""
+        """The latest event at or before a simulated time (by time, then position)."""
         ...
 
     def streams(self, *, prefix: str | None = None) -> list[StreamInfo]:

@@ -82,19 +82,30 @@ class AggregateRepository(Generic[A]):
         aggregate_id: str,
         *,
         at_version: int | None = None,
+        at_position: int | None = None,
         at_sim_time: float | None = None,
     ) -> A:
-        """The aggregate now, at a version, or as of a simulated time."""
+        """The aggregate now, at a version, or as it was at a log position or time."""
         stream_id = self.stream_id(aggregate_id)
-        if at_sim_time is not None:
-            events = self._store.read_stream(stream_id, until_sim_time=at_sim_time)
-            if not events:
+        known: list[RecordedEvent] | None = None
+        if at_position is not None or at_sim_time is not None:
+            known = self._store.read_stream(
+                stream_id,
+                to_version=at_version,
+                until_position=at_position,
+                until_sim_time=at_sim_time,
+            )
+            if not known:
+                when = (
+                    f"position {at_position}"
+                    if at_sim_time is None
+                    else f"simulated time {at_sim_time}"
+                )
                 raise AggregateNotFound(
                     f"{self._class.aggregate_type} {aggregate_id} did not exist "
-                    f"at simulated time {at_sim_time}"
+                    f"at {when}"
                 )
-            limit = events[-1].stream_version
-            at_version = limit if at_version is None else min(at_version, limit)
+            at_version = known[-1].stream_version
         snapshot = None
         if self.snapshot_every is not None:
             snapshot = self._store.load_snapshot(stream_id, at_or_below=at_version)
@@ -109,9 +120,12 @@ class AggregateRepository(Generic[A]):
             )
         else:
             aggregate = self._class(aggregate_id)
-        tail = self._store.read_stream(
-            stream_id, from_version=aggregate.version + 1, to_version=at_version
-        )
+        if known is not None:
+            tail = known[aggregate.version :]
+        else:
+            tail = self._store.read_stream(
+                stream_id, from_version=aggregate.version + 1, to_version=at_version
+            )
         decode = self._registry.to_domain_event
         aggregate.replay(decode(recorded) for recorded in tail)
         if aggregate.version == 0:

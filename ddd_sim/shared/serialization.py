@@ -10,7 +10,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from ddd_sim.shared.errors import UnknownEventType
+from ddd_sim.shared.errors import DddSimError, UnknownEventType
 from ddd_sim.shared.events import EventMetadata, NewEvent, RecordedEvent
 from ddd_sim.shared.ids import TypedId
 from ddd_sim.shared.messages import DomainEvent
@@ -61,28 +61,50 @@ def _codec_for(hint: Any) -> Codec:
 
 
 class _FieldCodecs:
-    """Per-field codecs of one dataclass, computed once from its annotations."""
+    """Encoder and decoder of one dataclass, generated once from its annotations.
+
+    Like ``dataclasses`` itself, the two functions are generated as source so
+    a decode is one call with no per-field loop: replaying a long stream makes
+    millions of them.  Only dataclass field names reach the generated code.
+    """
 
     def __init__(self, cls: type[Any]) -> None:
         self.cls = cls
         hints = typing.get_type_hints(cls)
-        self.fields = [
-            (f.name, *_codec_for(hints[f.name]))
-            for f in dataclasses.fields(cls)
-            if f.init
-        ]
-
-    def encode(self, obj: Any) -> dict[str, Any]:
-        return {name: enc(getattr(obj, name)) for name, enc, _ in self.fields}
+        scope: dict[str, Any] = {"cls": cls}
+        encoded, decoded = [], []
+        for i, field in enumerate(f for f in dataclasses.fields(cls) if f.init):
+            name = field.name
+            enc, dec = _codec_for(hints[name])
+            if enc is _identity:
+                encoded.append(f"{name!r}: obj.{name}")
+            else:
+                scope[f"enc{i}"] = enc
+                encoded.append(f"{name!r}: enc{i}(obj.{name})")
+            if dec is _identity:
+                decoded.append(f"{name}=data[{name!r}]")
+            else:
+                scope[f"dec{i}"] = dec
+                decoded.append(f"{name}=dec{i}(data[{name!r}])")
+        source = (
+            f"def encode(obj):\n    return {{{', '.join(encoded)}}}\n"
+            f"def decode(data):\n    return cls({', '.join(decoded)})\n"
+        )
+        exec(source, scope)  # generated from dataclass field names only
+        self.encode: Callable[[Any], dict[str, Any]] = scope["encode"]
+        self._decode: Callable[[dict[str, Any]], Any] = scope["decode"]
 
     def decode(self, data: dict[str, Any]) -> Any:
         try:
-            kwargs = {name: dec(data[name]) for name, _, dec in self.fields}
+            return self._decode(data)
         except KeyError as exc:
             raise UnknownEventType(
                 f"stored {self.cls.__name__} lacks field {exc.args[0]!r}"
             ) from exc
-        return self.cls(**kwargs)
+        except (TypeError, ValueError, ArithmeticError, DddSimError) as exc:
+            raise UnknownEventType(
+                f"stored {self.cls.__name__} has a malformed field: {exc}"
+            ) from exc
 
 
 class EventRegistry:
@@ -126,8 +148,10 @@ class EventRegistry:
                 f"unknown event type {recorded.type} "
                 f"(schema version {recorded.schema_version})"
             )
-        _, payload = self.upcasters.upcast(
-            recorded.type, recorded.schema_version, dict(recorded.payload)
-        )
+        payload: Any = recorded.payload
+        if self.upcasters.needs_upcast(recorded.type, recorded.schema_version):
+            _, payload = self.upcasters.upcast(
+                recorded.type, recorded.schema_version, dict(payload)
+            )
         event: DomainEvent = codec.decode(payload)
         return event

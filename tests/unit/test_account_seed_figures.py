@@ -181,3 +181,23 @@ def test_rules_refuse_and_record_nothing(repo) -> None:
 def test_missing_account_is_not_found(repo) -> None:
     with pytest.raises(AggregateNotFound, match="ACC-404 does not exist"):
         repo.load("ACC-404")
+
+
+def test_as_of_a_global_position_uses_the_snapshot_below_it(repo) -> None:
+    account = Account.open("ACC-001", "USER-123", usd("0"))
+    for _ in range(149):
+        account.deposit(usd("1"))
+    first = repo.save(account)
+    other = Account.open("ACC-002", "USER-9", usd("5"))
+    repo.save(other)
+    assert first.last_position == 150
+
+    at_120 = repo.load("ACC-001", at_position=120)
+    assert (at_120.version, at_120.balance(USD)) == (120, usd("119"))
+    assert (repo.last_load.snapshot_version, repo.last_load.events_replayed) == (
+        100,
+        20,
+    )
+    with pytest.raises(AggregateNotFound, match="did not exist at position 150"):
+        repo.load("ACC-002", at_position=150)
+    assert repo.load("ACC-002", at_position=151).balance(USD) == usd("5")

@@ -100,6 +100,7 @@ class InMemoryEventStore:
         *,
         from_version: int = 1,
         to_version: int | None = None,
+        until_position: int | None = None,
         until_sim_time: float | None = None,
         raw: bool = False,
     ) -> list[RecordedEvent]:
@@ -113,6 +114,8 @@ class InMemoryEventStore:
                 else max(min(to_version, len(indexes)), lo)
             )
             rows = [self._rows[i] for i in indexes[lo:hi]]
+        if until_position is not None:
+            rows = [r for r in rows if r[0] <= until_position]
         if until_sim_time is not None:
             rows = [r for r in rows if r[10] <= until_sim_time]
         return self._decoder.decode(rows, raw)

@@ -93,6 +93,7 @@ class SqlEventStore:
         *,
         from_version: int = 1,
         to_version: int | None = None,
+        until_position: int | None = None,
         until_sim_time: float | None = None,
         raw: bool = False,
     ) -> list[RecordedEvent]:
@@ -102,6 +103,9 @@ class SqlEventStore:
         if to_version is not None:
             sql += " AND version <= ?"
             params.append(to_version)
+        if until_position is not None:
+            sql += " AND global_position <= ?"
+            params.append(until_position)
         if until_sim_time is not None:
             sql += " AND sim_time <= ?"
             params.append(until_sim_time)
