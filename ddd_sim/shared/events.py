@@ -62,6 +62,10 @@ class RecordedEvent:
     metadata: EventMetadata
 
 
+EventData: TypeAlias = tuple[int, str, int, JsonObject]
+"""``(stream_version, type, schema_version, payload)``: what a replay needs."""
+
+
 @dataclass(frozen=True, slots=True)
 class AppendResult:
     """What an append wrote, or found already written when it was idempotent."""

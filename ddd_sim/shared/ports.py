@@ -12,6 +12,7 @@ from typing import Protocol
 
 from ddd_sim.shared.events import (
     AppendResult,
+    EventData,
     ExpectedVersion,
     JsonObject,
     NewEvent,
@@ -98,6 +99,18 @@ class EventStore(Protocol):
         ``until_position`` and ``until_sim_time`` give the stream as it was
         when the log ended at that position or that simulated time.
         """
+        ...
+
+    def read_stream_data(
+        self,
+        stream_id: str,
+        *,
+        from_version: int = 1,
+        to_version: int | None = None,
+        until_position: int | None = None,
+        until_sim_time: float | None = None,
+    ) -> list[EventData]:
+        """Like :meth:`read_stream`, upcast, but only what a replay needs."""
         ...
 
     def read_all(

@@ -11,6 +11,7 @@ from ddd_sim.shared.aggregate import Aggregate
 from ddd_sim.shared.errors import DomainError
 from ddd_sim.shared.events import (
     AppendResult,
+    EventData,
     EventMetadata,
     RecordedEvent,
     Snapshot,
@@ -87,9 +88,9 @@ class AggregateRepository(Generic[A]):
     ) -> A:
         """The aggregate now, at a version, or as it was at a log position or time."""
         stream_id = self.stream_id(aggregate_id)
-        known: list[RecordedEvent] | None = None
+        known: list[EventData] | None = None
         if at_position is not None or at_sim_time is not None:
-            known = self._store.read_stream(
+            known = self._store.read_stream_data(
                 stream_id,
                 to_version=at_version,
                 until_position=at_position,
@@ -105,7 +106,7 @@ class AggregateRepository(Generic[A]):
                     f"{self._class.aggregate_type} {aggregate_id} did not exist "
                     f"at {when}"
                 )
-            at_version = known[-1].stream_version
+            at_version = known[-1][0]
         snapshot = None
         if self.snapshot_every is not None:
             snapshot = self._store.load_snapshot(stream_id, at_or_below=at_version)
@@ -123,11 +124,11 @@ class AggregateRepository(Generic[A]):
         if known is not None:
             tail = known[aggregate.version :]
         else:
-            tail = self._store.read_stream(
+            tail = self._store.read_stream_data(
                 stream_id, from_version=aggregate.version + 1, to_version=at_version
             )
-        decode = self._registry.to_domain_event
-        aggregate.replay(decode(recorded) for recorded in tail)
+        decode = self._registry.decode_data
+        aggregate.replay([decode(data) for data in tail])
         if aggregate.version == 0:
             raise AggregateNotFound(
                 f"{self._class.aggregate_type} {aggregate_id} does not exist"

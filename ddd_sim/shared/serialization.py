@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from ddd_sim.shared.errors import DddSimError, UnknownEventType
-from ddd_sim.shared.events import EventMetadata, NewEvent, RecordedEvent
+from ddd_sim.shared.events import EventData, EventMetadata, NewEvent, RecordedEvent
 from ddd_sim.shared.ids import TypedId
 from ddd_sim.shared.messages import DomainEvent
 from ddd_sim.shared.money import Money
@@ -139,6 +139,21 @@ class EventRegistry:
             payload=codec.encode(event),
             metadata=metadata,
         )
+
+    def decode_data(self, data: EventData) -> DomainEvent:
+        """Decode a replay tuple (already upcast by the store)."""
+        _, event_type, schema_version, payload = data
+        codec = self._codecs.get(event_type)
+        if codec is None:
+            raise UnknownEventType(
+                f"unknown event type {event_type} (schema version {schema_version})"
+            )
+        if self.upcasters.needs_upcast(event_type, schema_version):
+            _, payload = self.upcasters.upcast(
+                event_type, schema_version, dict(payload)
+            )
+        event: DomainEvent = codec.decode(payload)  # type: ignore[arg-type]
+        return event
 
     def to_domain_event(self, recorded: RecordedEvent) -> DomainEvent:
         """Decode a stored event (upcasting first if the store has not)."""

@@ -22,6 +22,8 @@ class SqlBackend(abc.ABC):
     name: str
     placeholder: str
     integrity_errors: tuple[type[BaseException], ...]
+    statement_atomic: bool = False
+    """True when a failed statement leaves the transaction usable (SQLite)."""
     engine: Engine
 
     def sql(self, text: str) -> str:

@@ -30,6 +30,7 @@ from ddd_sim.infrastructure.eventstore.decisions import (
 )
 from ddd_sim.shared.events import (
     AppendResult,
+    EventData,
     ExpectedVersion,
     JsonObject,
     NewEvent,
@@ -94,17 +95,14 @@ class InMemoryEventStore:
             return tx.append(stream_id, events, expected_version)
 
     # -- reading --------------------------------------------------------------
-    def read_stream(
+    def _stream_rows(
         self,
         stream_id: str,
-        *,
-        from_version: int = 1,
-        to_version: int | None = None,
-        until_position: int | None = None,
-        until_sim_time: float | None = None,
-        raw: bool = False,
-    ) -> list[RecordedEvent]:
-        """A stream's events in version order."""
+        from_version: int,
+        to_version: int | None,
+        until_position: int | None,
+        until_sim_time: float | None,
+    ) -> list[_Row]:
         with self._lock:
             indexes = self._streams.get(stream_id, [])
             lo = max(from_version, 1) - 1
@@ -118,7 +116,38 @@ class InMemoryEventStore:
             rows = [r for r in rows if r[0] <= until_position]
         if until_sim_time is not None:
             rows = [r for r in rows if r[10] <= until_sim_time]
+        return rows
+
+    def read_stream(
+        self,
+        stream_id: str,
+        *,
+        from_version: int = 1,
+        to_version: int | None = None,
+        until_position: int | None = None,
+        until_sim_time: float | None = None,
+        raw: bool = False,
+    ) -> list[RecordedEvent]:
+        """A stream's events in version order."""
+        rows = self._stream_rows(
+            stream_id, from_version, to_version, until_position, until_sim_time
+        )
         return self._decoder.decode(rows, raw)
+
+    def read_stream_data(
+        self,
+        stream_id: str,
+        *,
+        from_version: int = 1,
+        to_version: int | None = None,
+        until_position: int | None = None,
+        until_sim_time: float | None = None,
+    ) -> list[EventData]:
+        """A stream's verified, upcast payloads."""
+        rows = self._stream_rows(
+            stream_id, from_version, to_version, until_position, until_sim_time
+        )
+        return self._decoder.decode_data(rows, False)
 
     def read_all(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -28,6 +29,7 @@ from ddd_sim.infrastructure.eventstore.decisions import (
 from ddd_sim.shared.errors import CorruptStore
 from ddd_sim.shared.events import (
     AppendResult,
+    EventData,
     ExpectedVersion,
     JsonObject,
     NewEvent,
@@ -44,6 +46,15 @@ _COLUMNS = (
 )
 _INSERT = f"INSERT INTO events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _READ_PAGE = 2000
+_ROWS_PER_INSERT = 2000
+"""12 columns x 2,000 rows stays under SQLite's 32,766 bound parameters."""
+
+
+@functools.lru_cache(maxsize=64)
+def _multi_insert(rows: int) -> str:
+    """``INSERT … VALUES (…), (…)`` for a number of rows (qmark style)."""
+    values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * rows)
+    return f"INSERT INTO events ({_COLUMNS}) VALUES {values}"
 
 
 class SqlEventStore:
@@ -87,17 +98,14 @@ class SqlEventStore:
             rows: list[Any] = cur.fetchall()
             return rows
 
-    def read_stream(
+    def _stream_rows(
         self,
         stream_id: str,
-        *,
-        from_version: int = 1,
-        to_version: int | None = None,
-        until_position: int | None = None,
-        until_sim_time: float | None = None,
-        raw: bool = False,
-    ) -> list[RecordedEvent]:
-        """A stream's events in version order, upcast unless ``raw``."""
+        from_version: int,
+        to_version: int | None,
+        until_position: int | None,
+        until_sim_time: float | None,
+    ) -> list[Any]:
         sql = f"SELECT {_COLUMNS} FROM events WHERE stream_id = ? AND version >= ?"
         params: list[Any] = [stream_id, from_version]
         if to_version is not None:
@@ -109,7 +117,38 @@ class SqlEventStore:
         if until_sim_time is not None:
             sql += " AND sim_time <= ?"
             params.append(until_sim_time)
-        return self._decoder.decode(self._fetch(sql + " ORDER BY version", params), raw)
+        return self._fetch(sql + " ORDER BY version", params)
+
+    def read_stream(
+        self,
+        stream_id: str,
+        *,
+        from_version: int = 1,
+        to_version: int | None = None,
+        until_position: int | None = None,
+        until_sim_time: float | None = None,
+        raw: bool = False,
+    ) -> list[RecordedEvent]:
+        """A stream's events in version order, upcast unless ``raw``."""
+        rows = self._stream_rows(
+            stream_id, from_version, to_version, until_position, until_sim_time
+        )
+        return self._decoder.decode(rows, raw)
+
+    def read_stream_data(
+        self,
+        stream_id: str,
+        *,
+        from_version: int = 1,
+        to_version: int | None = None,
+        until_position: int | None = None,
+        until_sim_time: float | None = None,
+    ) -> list[EventData]:
+        """A stream's verified, upcast payloads: the replay path."""
+        rows = self._stream_rows(
+            stream_id, from_version, to_version, until_position, until_sim_time
+        )
+        return self._decoder.decode_data(rows, False)
 
     def read_all(
         self,
@@ -323,13 +362,7 @@ class SqlWriteTransaction:
             time.time(),
             self._backend.to_db_uuid,
         )
-        cur = self._cur
-        cur.execute("SAVEPOINT ddd_sim_append")
-        try:
-            cur.executemany(self._q(_INSERT), rows)
-        except self._backend.integrity_errors:
-            cur.execute("ROLLBACK TO SAVEPOINT ddd_sim_append")
-            cur.execute("RELEASE SAVEPOINT ddd_sim_append")
+        if not self._insert(rows):
             return decide(
                 stream_id,
                 candidates,
@@ -337,7 +370,6 @@ class SqlWriteTransaction:
                 current,
                 self._found(candidates),
             )
-        cur.execute("RELEASE SAVEPOINT ddd_sim_append")
         self._next_position = first + len(rows)
         return AppendResult(
             stream_id,
@@ -347,6 +379,31 @@ class SqlWriteTransaction:
             first + len(rows) - 1,
             written=True,
         )
+
+    def _insert(self, rows: list[Any]) -> bool:
+        """Insert every row or none; False when a unique constraint refused them.
+
+        One multi-row INSERT is atomic on its own in SQLite, so a batch that
+        fits one statement needs no savepoint; PostgreSQL aborts the whole
+        transaction on any error, and larger batches take several statements,
+        so those run inside a savepoint that a refusal rolls back.
+        """
+        cur = self._cur
+        if self._backend.statement_atomic and len(rows) <= _ROWS_PER_INSERT:
+            try:
+                cur.execute(_multi_insert(len(rows)), [v for row in rows for v in row])
+            except self._backend.integrity_errors:
+                return False
+            return True
+        cur.execute("SAVEPOINT ddd_sim_append")
+        try:
+            cur.executemany(self._q(_INSERT), rows)
+        except self._backend.integrity_errors:
+            cur.execute("ROLLBACK TO SAVEPOINT ddd_sim_append")
+            cur.execute("RELEASE SAVEPOINT ddd_sim_append")
+            return False
+        cur.execute("RELEASE SAVEPOINT ddd_sim_append")
+        return True
 
     def _found(self, candidates: Sequence[Candidate]) -> dict[Any, StoredIdentity]:
         """What is stored under the batch's event ids."""

@@ -42,6 +42,7 @@ class SqliteBackend(SqlBackend):
     name = "sqlite"
     placeholder = "?"
     integrity_errors = (sqlite3.IntegrityError,)
+    statement_atomic = True
     to_db_uuid = staticmethod(uuid_to_bytes)
     from_db_uuid = staticmethod(uuid_from_bytes)
     id_bytes = staticmethod(same)
