@@ -8,6 +8,7 @@ sizes, and prints one table (also written to ``bench-results/eventstore.md``).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -25,6 +26,7 @@ from typing import Any
 
 import _workloads as w
 
+from ddd_sim.bootstrap import freeze_startup_objects
 from ddd_sim.infrastructure.eventstore.factory import open_store
 
 HERE = Path(__file__).resolve().parent
@@ -53,6 +55,7 @@ ROWS = (
     Row("b", "(b) 20k events, one txn", "b_ev_per_s", "ev/s", True, 100_000.0),
     Row("b2", "(b, info) txn part only", "", "ev/s", True, None),
     Row("c", "(c) load 10k-event stream", "c_ms", "ms", False, 50.0),
+    Row("c2", "(c, info) same after the app's gc.freeze()", "", "ms", False, None),
     Row("d", "(d) read_all 1M events", "d_ev_per_s", "ev/s", True, 200_000.0),
     Row("d2", "(d, info) read_all + to_domain_event", "", "ev/s", True, None),
     Row("e", "(e) as-of load, snapshot/100", "e_ms_median", "ms", False, 1.0),
@@ -72,6 +75,15 @@ def fresh(work: Path, name: str) -> Path:
     return path
 
 
+def frozen(bench: Callable[[], float]) -> float:
+    """Run as the app does after start-up: ``bootstrap.freeze_startup_objects``."""
+    freeze_startup_objects()
+    try:
+        return bench()
+    finally:
+        gc.unfreeze()
+
+
 def run_ours(work: Path, runs: int, div: int) -> tuple[dict[str, float], str]:
     """Every workload ``runs`` times; medians by workload key and the modes seen."""
     streams, per_stream = 2000 // div, 10
@@ -88,6 +100,7 @@ def run_ours(work: Path, runs: int, div: int) -> tuple[dict[str, float], str]:
         "a2": lambda: w.bench_a(fresh(work, "a.db"), streams, per_stream, fast=True),
         "b": lambda: w.bench_b(fresh(work, "b.db"), streams, per_stream),
         "c": lambda: w.bench_c(stores["c"], long_len),
+        "c2": lambda: frozen(lambda: w.bench_c(stores["c"], long_len)),
         "d": lambda: w.bench_d(stores["d"], log_total),
         "d2": lambda: w.bench_d_domain(stores["d"], log_total),
         "e": lambda: w.bench_e(stores["e"], long_len, loads),

@@ -28,6 +28,12 @@ def _parser() -> argparse.ArgumentParser:
         help="session file path, sqlite:///PATH or postgresql://… "
         "(default: a session.db in your user data folder)",
     )
+    parser.add_argument(
+        "--fast",
+        action="store_true",
+        help="fast durability (SQLite synchronous=NORMAL): an app crash loses "
+        "nothing, a power cut or OS crash may lose the last transactions",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     inspect = commands.add_parser(
         "inspect",
@@ -38,16 +44,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _summary(location: str | None, *, verify: bool) -> str:
+def _summary(location: str | None, *, verify: bool, fast: bool) -> str:
     from ddd_sim.bootstrap import bootstrap
 
-    app = bootstrap(location)
+    app = bootstrap(location, fast=fast)
     try:
         store = app.store
         streams = store.streams()
         head = store.head_position()
         lines = [
             f"store:    {app.location}",
+            f"mode:     {app.durability}",
             f"events:   {head}",
             f"streams:  {len(streams)}",
         ]
@@ -68,10 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "inspect":
-            print(_summary(args.store or args.db, verify=True))
+            print(_summary(args.store or args.db, verify=True, fast=args.fast))
         else:
             print(f"DDD Sim {__version__}")
-            print(_summary(args.db, verify=False))
+            print(_summary(args.db, verify=False, fast=args.fast))
     except DddSimError as exc:
         print(f"ddd-sim: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -72,13 +72,14 @@ _VERSION_4_MASK = ~((0xF000 << 64) | (0xC000 << 48))
 _VERSION_4_BITS = (0x4000 << 64) | (0x8000 << 48)
 _new_object = object.__new__
 _set = object.__setattr__
+_UNKNOWN = uuid.SafeUUID.unknown  # enum member lookups are slow on the hot path
 
 
 def _uuid4_from_int(value: int) -> uuid.UUID:
     """A version-4 UUID from 128 random bits, without UUID.__init__'s checks."""
     result = _new_object(uuid.UUID)
     _set(result, "int", (value & _VERSION_4_MASK) | _VERSION_4_BITS)
-    _set(result, "is_safe", uuid.SafeUUID.unknown)
+    _set(result, "is_safe", _UNKNOWN)
     return result
 
 

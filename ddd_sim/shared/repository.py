@@ -127,8 +127,7 @@ class AggregateRepository(Generic[A]):
             tail = self._store.read_stream_data(
                 stream_id, from_version=aggregate.version + 1, to_version=at_version
             )
-        decode = self._registry.decode_data
-        aggregate.replay([decode(data) for data in tail])
+        aggregate.replay(self._registry.decode_all(tail))
         if aggregate.version == 0:
             raise AggregateNotFound(
                 f"{self._class.aggregate_type} {aggregate_id} does not exist"

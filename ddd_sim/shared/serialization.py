@@ -155,6 +155,19 @@ class EventRegistry:
         event: DomainEvent = codec.decode(payload)  # type: ignore[arg-type]
         return event
 
+    def decode_all(self, datas: list[EventData]) -> list[DomainEvent]:
+        """Decode replay tuples in order (the loop of :meth:`decode_data`, inlined)."""
+        codecs, needs = self._codecs, self.upcasters.needs_upcast
+        out: list[DomainEvent] = []
+        for data in datas:
+            _, event_type, schema_version, payload = data
+            codec = codecs.get(event_type)
+            if codec is None or needs(event_type, schema_version):
+                out.append(self.decode_data(data))
+            else:
+                out.append(codec.decode(payload))  # type: ignore[arg-type]
+        return out
+
     def to_domain_event(self, recorded: RecordedEvent) -> DomainEvent:
         """Decode a stored event (upcasting first if the store has not)."""
         codec = self._codecs.get(recorded.type)

@@ -8,6 +8,8 @@ import sys
 import uuid
 from pathlib import Path
 
+import pytest
+
 from ddd_sim import __version__
 from ddd_sim.infrastructure.eventstore.factory import open_store
 from ddd_sim.shared.events import NewEvent
@@ -72,3 +74,25 @@ def test_bad_files_exit_2_with_one_line_and_no_traceback(tmp_path: Path) -> None
     bad_url = run_cli("--db", "mysql://x/y", home=tmp_path)
     assert bad_url.returncode == 2
     assert "unsupported store location" in bad_url.stderr
+
+
+def test_durability_mode_is_labelled(tmp_path: Path) -> None:
+    full = run_cli("--db", str(tmp_path / "a.db"), home=tmp_path)
+    assert "mode:     full (synchronous=FULL" in full.stdout
+    fast = run_cli("--fast", "--db", str(tmp_path / "b.db"), home=tmp_path)
+    assert "mode:     fast (synchronous=NORMAL" in fast.stdout
+
+
+@pytest.mark.postgres
+def test_a_postgresql_store_by_url(tmp_path: Path, pg_url: str) -> None:
+    result = run_cli("inspect", pg_url, home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "mode:     server" in result.stdout
+    assert "events:   0" in result.stdout
+
+
+def test_an_unreachable_server_is_one_line(tmp_path: Path) -> None:
+    result = run_cli("--db", "postgresql://nobody@127.0.0.1:1/none", home=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "cannot reach PostgreSQL" in result.stderr

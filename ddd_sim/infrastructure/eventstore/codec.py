@@ -18,9 +18,39 @@ Row = tuple[Any, ...]
 """``(position, event_id, stream_id, version, type, schema_version, payload,
 checksum, correlation_id, causation_id, sim_time, recorded_at)``."""
 
-_dumps = json.JSONEncoder(
+
+def _not_json(value: object) -> object:
+    raise TypeError(f"{type(value).__name__} is not JSON: {value!r}")
+
+
+# JSONEncoder.encode builds a new C encoder on every call; build it once
+_c_encoder = json.encoder.c_make_encoder  # type: ignore[attr-defined]
+_dumps_chunks = (
+    _c_encoder(
+        None,  # no cycle markers: a cycle ends in RecursionError, caught below
+        _not_json,
+        json.encoder.encode_basestring,
+        None,
+        ":",
+        ",",
+        True,  # sort_keys: one canonical form per value
+        False,
+        False,  # allow_nan
+    )
+    if _c_encoder is not None
+    else None
+)
+_fallback = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
 ).encode
+
+
+def _dumps(document: Mapping[str, Any]) -> str:
+    if _dumps_chunks is None or type(document) is not dict:
+        return _fallback(document)
+    return "".join(_dumps_chunks(document, 0))
+
+
 _loads = json.loads
 _sha256 = hashlib.sha256
 _HEAD = struct.Struct("<qqqddBBHH")
@@ -31,7 +61,7 @@ def encode_json(document: Mapping[str, Any], what: str) -> bytes:
     """Canonical UTF-8 JSON: sorted keys, no spaces, no NaN; one form per value."""
     try:
         return _dumps(document).encode()
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, RecursionError) as exc:
         raise ValidationError(f"{what} is not plain JSON: {exc}") from exc
 
 
@@ -265,13 +295,15 @@ class RowDecoder:
         return None
 
     def _verify_and_parse(self, rows: list[Row]) -> list[Any]:
-        digest_of = row_checksum
+        # row_checksum, inlined: this loop runs once per event read
+        sha, pack, join = _sha256, _pack_head, b"".join
         id_bytes = self._id_bytes
         for pos, eid, sid, ver, typ, sv, payload, digest, corr, caus, sim, rec in rows:
-            if digest != digest_of(
-                pos, id_bytes(eid), sid, ver, typ, sv, payload,  # type: ignore[arg-type]
-                id_bytes(corr), id_bytes(caus), sim, rec,
-            ):  # fmt: skip
+            s, t = sid.encode(), typ.encode()
+            c, k = id_bytes(corr) or b"", id_bytes(caus) or b""
+            head = pack(pos, ver, sv, sim, rec, len(c), len(k), len(s), len(t))
+            parts = (head, id_bytes(eid), c, k, s, t, payload)
+            if digest != sha(join(parts)).digest():  # type: ignore[arg-type]
                 raise CorruptStore(
                     f"event at position {pos} (stream {sid!r} version {ver}) fails "
                     f"its checksum: the store was altered or damaged"
