@@ -21,6 +21,8 @@ from ddd_sim.shared.ports import EventStore
 from ddd_sim.shared.serialization import EventRegistry
 
 A = TypeVar("A", bound=Aggregate)
+REPLAY_WINDOW = 1000
+"""Events read and applied per step of a replay."""
 T = TypeVar("T")
 
 
@@ -123,11 +125,10 @@ class AggregateRepository(Generic[A]):
             aggregate = self._class(aggregate_id)
         if known is not None:
             tail = known[aggregate.version :]
+            aggregate.replay(self._registry.decode_all(tail))
+            replayed = len(tail)
         else:
-            tail = self._store.read_stream_data(
-                stream_id, from_version=aggregate.version + 1, to_version=at_version
-            )
-        aggregate.replay(self._registry.decode_all(tail))
+            replayed = self._replay_tail(aggregate, stream_id, at_version)
         if aggregate.version == 0:
             raise AggregateNotFound(
                 f"{self._class.aggregate_type} {aggregate_id} does not exist"
@@ -136,10 +137,34 @@ class AggregateRepository(Generic[A]):
         self.last_load = LoadStats(
             stream_id,
             snapshot.version if snapshot is not None else None,
-            len(tail),
+            replayed,
             aggregate.version,
         )
         return aggregate
+
+    def _replay_tail(self, aggregate: A, stream_id: str, to_version: int | None) -> int:
+        """Apply the stream after the aggregate's version, a window at a time.
+
+        Each window's payloads and events die young, so a long replay does not
+        fill the collector's older generations (and pay for full collections).
+        Versions never change once written, so windows read at different
+        moments still form one prefix of the stream.
+        """
+        replayed = 0
+        start = aggregate.version + 1
+        while to_version is None or start <= to_version:
+            end = start + REPLAY_WINDOW - 1
+            if to_version is not None:
+                end = min(end, to_version)
+            window = self._store.read_stream_data(
+                stream_id, from_version=start, to_version=end
+            )
+            aggregate.replay(self._registry.decode_all(window))
+            replayed += len(window)
+            if len(window) < end - start + 1:
+                break
+            start = end + 1
+        return replayed
 
     def history(
         self, aggregate_id: str, view: Callable[[A], T]
