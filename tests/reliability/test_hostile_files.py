@@ -9,7 +9,6 @@ structurally valid file, so it must be caught by the event's checksum on read.
 from __future__ import annotations
 
 import random
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -26,23 +25,11 @@ from ddd_sim.shared.errors import (
 )
 from tests.reliability._hostile import (
     MAGIC,
-    build_pristine,
     digest,
     marker,
     refuse,
     side_files,
 )
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_pristine(tmp_path_factory.mktemp("pristine") / "session.db")
-
-
-@pytest.fixture
-def session(pristine: Path, tmp_path: Path) -> Path:
-    """A private copy of the pristine store."""
-    return Path(shutil.copy(pristine, tmp_path / "session.db"))
 
 
 def _rewrite(path: Path, sql: str) -> Path:

@@ -23,22 +23,10 @@ from ddd_sim.shared.events import NewEvent
 from ddd_sim.shared.ports import EventStore
 from tests.reliability._hostile import (
     MAGIC,
-    build_pristine,
     digest,
     refuse,
     side_files,
 )
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_pristine(tmp_path_factory.mktemp("pristine") / "session.db")
-
-
-@pytest.fixture
-def session(pristine: Path, tmp_path: Path) -> Path:
-    """A private copy of the pristine store."""
-    return Path(shutil.copy(pristine, tmp_path / "session.db"))
 
 
 def _crash_image(live: Path, image: Path) -> Path:

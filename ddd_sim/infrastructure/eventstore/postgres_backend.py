@@ -121,14 +121,18 @@ class PostgresBackend(SqlBackend):
     def _lost(self, exc: psycopg.OperationalError) -> StoreUnavailable:
         return StoreUnavailable(f"lost the connection to {self.describe()}: {exc}")
 
-    @contextmanager
-    def write_transaction(self) -> Iterator[Any]:
+    def _checkout(self) -> Any:
+        """A pooled connection; an unreachable server is a StoreUnavailable."""
         try:
-            proxy = self.engine.raw_connection()
+            return self.engine.raw_connection()
         except OperationalError as exc:
             raise StoreUnavailable(
                 f"cannot reach {self.describe()}: {exc.orig}"
             ) from exc
+
+    @contextmanager
+    def write_transaction(self) -> Iterator[Any]:
+        proxy = self._checkout()
         conn: Any = proxy.dbapi_connection
         try:
             yield conn
@@ -144,12 +148,7 @@ class PostgresBackend(SqlBackend):
 
     @contextmanager
     def reader(self) -> Iterator[Any]:
-        try:
-            proxy = self.engine.raw_connection()
-        except OperationalError as exc:
-            raise StoreUnavailable(
-                f"cannot reach {self.describe()}: {exc.orig}"
-            ) from exc
+        proxy = self._checkout()
         conn: Any = proxy.dbapi_connection
         try:
             yield conn
