@@ -41,6 +41,12 @@ def _parser() -> argparse.ArgumentParser:
         description="Read the whole log, verify every checksum, summarise streams.",
     )
     inspect.add_argument("store", nargs="?", metavar="STORE", help="overrides --db")
+    commands.add_parser(
+        "demo",
+        help="write the pattern catalogue's wallet examples (61-65) into the store",
+        description="Run examples 61-65 (event store, snapshots, temporal queries, "
+        "upcasting, projections) against the session store and print the answers.",
+    )
     return parser
 
 
@@ -70,11 +76,24 @@ def _summary(location: str | None, *, verify: bool, fast: bool) -> str:
         app.close()
 
 
+def _demo(location: str | None, *, fast: bool) -> list[str]:
+    from ddd_sim.bootstrap import bootstrap
+    from ddd_sim.demo import run_demo
+
+    app = bootstrap(location, fast=fast)
+    try:
+        return run_demo(app)
+    finally:
+        app.close()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     args = _parser().parse_args(argv)
     try:
-        if args.command == "inspect":
+        if args.command == "demo":
+            print("\n".join(_demo(args.db, fast=args.fast)))
+        elif args.command == "inspect":
             print(_summary(args.store or args.db, verify=True, fast=args.fast))
         else:
             print(f"DDD Sim {__version__}")

@@ -96,3 +96,24 @@ def test_an_unreachable_server_is_one_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "cannot reach PostgreSQL" in result.stderr
+
+
+def test_demo_writes_the_catalogue_examples_and_reruns(tmp_path: Path) -> None:
+    first = run_cli("demo", home=tmp_path)
+    assert first.returncode == 0, first.stderr
+    lines = first.stdout.splitlines()
+    assert "61 event store: balance 1300.00 USD at version 3" in lines
+    assert any(
+        "balance 3490.00 USD at version 250, from the snapshot at 200 + 50 events"
+        in line
+        for line in lines
+    )
+    assert any("balance as of t=2.5 was 1500.00 USD" in line for line in lines)
+    assert any("stored v1" in line and "reads as v2" in line for line in lines)
+    assert any("254 events folded (lag 0)" in line for line in lines)
+    again = run_cli("demo", home=tmp_path)
+    assert "ACC-DEMO-003 and ACC-DEMO-004" in again.stdout
+    assert "508 events folded" not in again.stdout  # the summary resumes: 254 new
+    assert any(
+        "254 events folded (lag 0)" in line for line in again.stdout.splitlines()
+    )
