@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ddd_sim.shared.errors import DuplicateEventError, WrongExpectedVersion
-from ddd_sim.shared.events import AppendResult, ExpectedVersion, StreamState
+from ddd_sim.shared.events import AppendResult, ExpectedVersion, NewEvent, StreamState
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,15 +59,20 @@ def check_expected(expected: ExpectedVersion) -> None:
         )
 
 
-def check_unique_ids(candidates: Sequence[Candidate]) -> None:
+def check_unique_ids(event_ids: Sequence[uuid.UUID]) -> None:
     """A batch may not carry the same event id twice."""
+    if len(set(event_ids)) == len(event_ids):
+        return
     seen: set[uuid.UUID] = set()
-    for candidate in candidates:
-        if candidate.event_id in seen:
-            raise DuplicateEventError(
-                f"the batch contains event id {candidate.event_id} twice"
-            )
-        seen.add(candidate.event_id)
+    for event_id in event_ids:
+        if event_id in seen:
+            raise DuplicateEventError(f"the batch contains event id {event_id} twice")
+        seen.add(event_id)
+
+
+def candidates_of(encoded: Sequence[tuple[NewEvent, bytes]]) -> list[Candidate]:
+    """The batch reduced to what identifies each event's content."""
+    return [Candidate(e.event_id, e.type, e.schema_version, p) for e, p in encoded]
 
 
 def decide(

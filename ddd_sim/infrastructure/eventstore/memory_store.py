@@ -23,6 +23,7 @@ from ddd_sim.infrastructure.eventstore.codec import (
 from ddd_sim.infrastructure.eventstore.decisions import (
     Candidate,
     StoredIdentity,
+    candidates_of,
     check_expected,
     check_unique_ids,
     decide,
@@ -271,19 +272,16 @@ class _MemoryTransaction:
         check_expected(expected_version)
         s = self._s
         encoded = encode_batch(events)
-        candidates = [
-            Candidate(e.event_id, e.type, e.schema_version, p) for e, p in encoded
-        ]
-        check_unique_ids(candidates)
+        check_unique_ids([e.event_id for e, _ in encoded])
         current = len(s._streams.get(stream_id, ()))
-        clash = any(c.event_id in s._ids for c in candidates)
+        clash = any(e.event_id in s._ids for e, _ in encoded)
         if not expected_holds(expected_version, current) or clash:
             return decide(
                 stream_id,
-                candidates,
+                candidates_of(encoded),
                 expected_version,
                 current,
-                self._found(candidates),
+                self._found(candidates_of(encoded)),
             )
         if not encoded:
             return AppendResult(stream_id, current + 1, current, 0, 0, written=False)

@@ -18,6 +18,7 @@ from ddd_sim.infrastructure.eventstore.codec import (
 from ddd_sim.infrastructure.eventstore.decisions import (
     Candidate,
     StoredIdentity,
+    candidates_of,
     check_expected,
     check_unique_ids,
     decide,
@@ -85,10 +86,7 @@ class SqlWriteTransaction:
         validate_stream_id(stream_id)
         check_expected(expected_version)
         encoded = encode_batch(events)
-        candidates = [
-            Candidate(e.event_id, e.type, e.schema_version, p) for e, p in encoded
-        ]
-        check_unique_ids(candidates)
+        check_unique_ids([e.event_id for e, _ in encoded])
         if self._next_position is None:
             self._backend.lock_for_append(self._cur)
             self._next_position = (
@@ -98,10 +96,10 @@ class SqlWriteTransaction:
         if not expected_holds(expected_version, current):
             return decide(
                 stream_id,
-                candidates,
+                candidates_of(encoded),
                 expected_version,
                 current,
-                self._found(candidates),
+                self._found(candidates_of(encoded)),
             )
         if not encoded:
             return AppendResult(stream_id, current + 1, current, 0, 0, written=False)
@@ -117,10 +115,10 @@ class SqlWriteTransaction:
         if not self._insert(rows):
             return decide(
                 stream_id,
-                candidates,
+                candidates_of(encoded),
                 expected_version,
                 current,
-                self._found(candidates),
+                self._found(candidates_of(encoded)),
             )
         self._next_position = first + len(rows)
         return AppendResult(
