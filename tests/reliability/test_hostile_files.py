@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -217,3 +219,18 @@ def test_a_store_that_lost_a_unique_key_is_refused(session: Path) -> None:
     )
     conn.close()
     refuse(session, CorruptStore, "lost its unique key (event_id)")
+
+
+def test_a_creation_killed_midway_leaves_nothing_that_lingers(tmp_path: Path) -> None:
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    leftover = tmp_path / f".s.db.creating-{int(dead.stdout)}"
+    leftover.write_bytes(b"SQLite format 3\x00 half made")
+    store = open_store(tmp_path / "s.db")
+    store.close()
+    assert not leftover.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.db"]

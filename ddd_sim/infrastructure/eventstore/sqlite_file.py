@@ -317,6 +317,21 @@ def inspect_file(path: Path) -> None:
         conn.close()
 
 
+def _remove_abandoned_creations(path: Path) -> None:
+    """Delete half-made files of ``path`` left by creators that were killed."""
+    for leftover in path.parent.glob(f".{path.name}.creating-*"):
+        pid_text = leftover.name.rsplit("-", 1)[-1]
+        if not pid_text.isdigit() or int(pid_text) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid_text), 0)
+        except ProcessLookupError:
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        except OSError:
+            continue  # alive under another user: not ours to touch
+
+
 def create_file(path: Path) -> None:
     """Create a stamped, empty store atomically: a crash leaves no half-made file.
 
@@ -328,6 +343,7 @@ def create_file(path: Path) -> None:
     from ddd_sim import __version__
     from ddd_sim.infrastructure.eventstore.schema import metadata, store_info
 
+    _remove_abandoned_creations(path)
     temp = path.with_name(f".{path.name}.creating-{os.getpid()}")
     with contextlib.suppress(FileNotFoundError):
         temp.unlink()
