@@ -295,15 +295,13 @@ class RowDecoder:
         return None
 
     def _verify_and_parse(self, rows: list[Row]) -> list[Any]:
-        # row_checksum, inlined: this loop runs once per event read
-        sha, pack, join = _sha256, _pack_head, b"".join
-        id_bytes = self._id_bytes
+        digest_of, id_bytes = row_checksum, self._id_bytes
         for pos, eid, sid, ver, typ, sv, payload, digest, corr, caus, sim, rec in rows:
-            s, t = sid.encode(), typ.encode()
-            c, k = id_bytes(corr) or b"", id_bytes(caus) or b""
-            head = pack(pos, ver, sv, sim, rec, len(c), len(k), len(s), len(t))
-            parts = (head, id_bytes(eid), c, k, s, t, payload)
-            if digest != sha(join(parts)).digest():  # type: ignore[arg-type]
+            expected = digest_of(
+                pos, id_bytes(eid), sid, ver, typ, sv, payload,  # type: ignore[arg-type]
+                id_bytes(corr), id_bytes(caus), sim, rec,
+            )  # fmt: skip
+            if digest != expected:
                 raise CorruptStore(
                     f"event at position {pos} (stream {sid!r} version {ver}) fails "
                     f"its checksum: the store was altered or damaged"

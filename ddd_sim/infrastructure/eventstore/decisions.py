@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ddd_sim.infrastructure.eventstore.codec import encode_batch, validate_stream_id
 from ddd_sim.shared.errors import DuplicateEventError, WrongExpectedVersion
 from ddd_sim.shared.events import AppendResult, ExpectedVersion, NewEvent, StreamState
 
@@ -68,6 +69,17 @@ def check_unique_ids(event_ids: Sequence[uuid.UUID]) -> None:
         if event_id in seen:
             raise DuplicateEventError(f"the batch contains event id {event_id} twice")
         seen.add(event_id)
+
+
+def prepare_append(
+    stream_id: str, events: Sequence[NewEvent], expected: ExpectedVersion
+) -> list[tuple[NewEvent, bytes]]:
+    """Everything an append checks before touching a store; encoded events out."""
+    validate_stream_id(stream_id)
+    check_expected(expected)
+    encoded = encode_batch(events)
+    check_unique_ids([e.event_id for e, _ in encoded])
+    return encoded
 
 
 def candidates_of(encoded: Sequence[tuple[NewEvent, bytes]]) -> list[Candidate]:

@@ -14,24 +14,21 @@ from typing import Any
 from ddd_sim.infrastructure.eventstore.codec import (
     RowDecoder,
     build_rows,
-    encode_batch,
     encode_json,
     same,
     uuid_to_bytes,
-    validate_stream_id,
 )
 from ddd_sim.infrastructure.eventstore.decisions import (
     Candidate,
     StoredIdentity,
     candidates_of,
-    check_expected,
-    check_unique_ids,
     decide,
     expected_holds,
+    prepare_append,
 )
+from ddd_sim.infrastructure.eventstore.stream_reads import StreamReads
 from ddd_sim.shared.events import (
     AppendResult,
-    EventData,
     ExpectedVersion,
     JsonObject,
     NewEvent,
@@ -45,7 +42,7 @@ from ddd_sim.shared.upcasting import Upcasters
 _Row = tuple[Any, ...]
 
 
-class InMemoryEventStore:
+class InMemoryEventStore(StreamReads):
     """Holds rows in lists; a transaction holds the lock and undoes itself on error."""
 
     def __init__(self, upcasters: Upcasters | None = None) -> None:
@@ -118,37 +115,6 @@ class InMemoryEventStore:
         if until_sim_time is not None:
             rows = [r for r in rows if r[10] <= until_sim_time]
         return rows
-
-    def read_stream(
-        self,
-        stream_id: str,
-        *,
-        from_version: int = 1,
-        to_version: int | None = None,
-        until_position: int | None = None,
-        until_sim_time: float | None = None,
-        raw: bool = False,
-    ) -> list[RecordedEvent]:
-        """A stream's events in version order."""
-        rows = self._stream_rows(
-            stream_id, from_version, to_version, until_position, until_sim_time
-        )
-        return self._decoder.decode(rows, raw)
-
-    def read_stream_data(
-        self,
-        stream_id: str,
-        *,
-        from_version: int = 1,
-        to_version: int | None = None,
-        until_position: int | None = None,
-        until_sim_time: float | None = None,
-    ) -> list[EventData]:
-        """A stream's verified, upcast payloads."""
-        rows = self._stream_rows(
-            stream_id, from_version, to_version, until_position, until_sim_time
-        )
-        return self._decoder.decode_data(rows, False)
 
     def read_all(
         self,
@@ -268,11 +234,8 @@ class _MemoryTransaction:
         events: Sequence[NewEvent],
         expected_version: ExpectedVersion = StreamState.ANY,
     ) -> AppendResult:
-        validate_stream_id(stream_id)
-        check_expected(expected_version)
         s = self._s
-        encoded = encode_batch(events)
-        check_unique_ids([e.event_id for e, _ in encoded])
+        encoded = prepare_append(stream_id, events, expected_version)
         current = len(s._streams.get(stream_id, ()))
         clash = any(e.event_id in s._ids for e, _ in encoded)
         if not expected_holds(expected_version, current) or clash:

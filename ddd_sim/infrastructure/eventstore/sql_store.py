@@ -16,10 +16,10 @@ from ddd_sim.infrastructure.eventstore.sql_transaction import (
     COLUMNS,
     SqlWriteTransaction,
 )
+from ddd_sim.infrastructure.eventstore.stream_reads import StreamReads
 from ddd_sim.shared.errors import CorruptStore
 from ddd_sim.shared.events import (
     AppendResult,
-    EventData,
     ExpectedVersion,
     JsonObject,
     NewEvent,
@@ -34,7 +34,7 @@ _COLUMNS = COLUMNS
 _READ_PAGE = 2000
 
 
-class SqlEventStore:
+class SqlEventStore(StreamReads):
     """An :class:`~ddd_sim.shared.ports.EventStore` over a :class:`SqlBackend`.
 
     Writers are serialised (SQLite: one writer connection with ``BEGIN
@@ -95,37 +95,6 @@ class SqlEventStore:
             sql += " AND sim_time <= ?"
             params.append(until_sim_time)
         return self._fetch(sql + " ORDER BY version", params)
-
-    def read_stream(
-        self,
-        stream_id: str,
-        *,
-        from_version: int = 1,
-        to_version: int | None = None,
-        until_position: int | None = None,
-        until_sim_time: float | None = None,
-        raw: bool = False,
-    ) -> list[RecordedEvent]:
-        """A stream's events in version order, upcast unless ``raw``."""
-        rows = self._stream_rows(
-            stream_id, from_version, to_version, until_position, until_sim_time
-        )
-        return self._decoder.decode(rows, raw)
-
-    def read_stream_data(
-        self,
-        stream_id: str,
-        *,
-        from_version: int = 1,
-        to_version: int | None = None,
-        until_position: int | None = None,
-        until_sim_time: float | None = None,
-    ) -> list[EventData]:
-        """A stream's verified, upcast payloads: the replay path."""
-        rows = self._stream_rows(
-            stream_id, from_version, to_version, until_position, until_sim_time
-        )
-        return self._decoder.decode_data(rows, False)
 
     def read_all(
         self,

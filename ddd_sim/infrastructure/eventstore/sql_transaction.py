@@ -10,19 +10,16 @@ from typing import TYPE_CHECKING, Any
 
 from ddd_sim.infrastructure.eventstore.codec import (
     build_rows,
-    encode_batch,
     encode_json,
     state_checksum,
-    validate_stream_id,
 )
 from ddd_sim.infrastructure.eventstore.decisions import (
     Candidate,
     StoredIdentity,
     candidates_of,
-    check_expected,
-    check_unique_ids,
     decide,
     expected_holds,
+    prepare_append,
 )
 from ddd_sim.shared.events import (
     AppendResult,
@@ -83,10 +80,7 @@ class SqlWriteTransaction:
         expected_version: ExpectedVersion = StreamState.ANY,
     ) -> AppendResult:
         """Check the expected version and insert; clashes go to the decision table."""
-        validate_stream_id(stream_id)
-        check_expected(expected_version)
-        encoded = encode_batch(events)
-        check_unique_ids([e.event_id for e, _ in encoded])
+        encoded = prepare_append(stream_id, events, expected_version)
         if self._next_position is None:
             self._backend.lock_for_append(self._cur)
             self._next_position = (
