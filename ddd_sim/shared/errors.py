@@ -62,3 +62,19 @@ class CorruptStore(StoreError):
 
 class StoreTooNew(StoreError):
     """The store was written by a newer DDD Sim whose schema this one cannot read."""
+
+
+class NotFound(DomainError):
+    """The thing a command or query names does not exist."""
+
+
+class UnknownMessage(DddSimError):
+    """No handler is registered for a command or query type."""
+
+
+class ContractViolation(DddSimError):
+    """A message crossing a context boundary breaks its published contract."""
+
+
+class ConsistencyTimeout(DddSimError):
+    """A read model did not reach the awaited version in time."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from ddd_sim.shared.aggregate import Aggregate
-from ddd_sim.shared.errors import DomainError
+from ddd_sim.shared.errors import NotFound
 from ddd_sim.shared.events import (
     AppendResult,
     EventData,
@@ -26,7 +26,7 @@ REPLAY_WINDOW = 1000
 T = TypeVar("T")
 
 
-class AggregateNotFound(DomainError):
+class AggregateNotFound(NotFound):
     """No events exist for the aggregate (at the requested point in time)."""
 
 
@@ -74,6 +74,11 @@ class AggregateRepository(Generic[A]):
         self.snapshot_every = snapshot_every
         self._ids = ids or IdFactory()
         self.last_load: LoadStats | None = None
+
+    @property
+    def store(self) -> EventStore:
+        """The store this repository reads and writes."""
+        return self._store
 
     def stream_id(self, aggregate_id: str) -> str:
         """The stream that holds one aggregate's events."""
