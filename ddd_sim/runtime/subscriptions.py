@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -64,31 +64,58 @@ class CatchUpSubscription:
         """The last position the consumer has durably processed."""
         return self._store.checkpoint(self._consumer.name)
 
-    def poll(self, *, max_batches: int | None = None) -> PollResult:
-        """Handle what has been committed since the checkpoint, batch by batch."""
+    def poll(
+        self,
+        *,
+        max_batches: int | None = None,
+        max_events: int | None = None,
+        until_position: int | None = None,
+        on_batch: Callable[[list[RecordedEvent]], None] | None = None,
+    ) -> PollResult:
+        """Handle what has been committed since the checkpoint, batch by batch.
+
+        ``until_position`` stops at a position (a projection held back in
+        simulated time); ``max_events`` bounds the work of one call.  When a
+        read comes back short, every matching event up to the bound has been
+        seen, so the checkpoint moves to the bound even if the last events were
+        of other types: lag then reads zero once a consumer has caught up.
+        ``on_batch`` runs after each batch has committed.
+        """
         handled = 0
         batches = 0
         name = self._consumer.name
         while max_batches is None or batches < max_batches:
+            if max_events is not None and handled >= max_events:
+                break
             start = self._store.checkpoint(name)
+            bound = self._store.head_position()
+            if until_position is not None:
+                bound = min(bound, until_position)
+            if start >= bound:
+                break
+            limit = self._batch_size
+            if max_events is not None:
+                limit = min(limit, max_events - handled)
             page = list(
                 self._store.read_all(
                     from_position=start + 1,
+                    to_position=bound,
                     stream_prefix=self._prefix,
                     types=self._types,
-                    limit=self._batch_size,
+                    limit=limit,
                 )
             )
-            if not page:
-                break
+            new_checkpoint = page[-1].global_position if len(page) == limit else bound
             with self._store.transaction() as tx:
                 if tx.checkpoint(name) != start:
                     continue  # another runner moved it; re-read from there
                 for event in page:
                     self._consumer.handle(event, tx)
-                tx.save_checkpoint(name, page[-1].global_position)
+                tx.save_checkpoint(name, new_checkpoint)
             handled += len(page)
             batches += 1
+            if on_batch is not None and page:
+                on_batch(page)
         return PollResult(
             handled, self._store.checkpoint(name), self._store.head_position()
         )

@@ -108,7 +108,22 @@ def test_a_subscription_can_follow_part_of_the_log(store: EventStore) -> None:
     )
     assert subscription.poll().handled == 3
     assert tally.calls == [1, 2, 4]
-    assert store.checkpoint("tally") == 4
+    # the last event (5) is not followed, but it has been read past: caught up
+    assert store.checkpoint("tally") == 5
+    assert subscription.poll().lag == 0
+
+
+def test_a_subscription_stops_at_its_bound_and_resumes_from_there(
+    store: EventStore,
+) -> None:
+    store.append("order-1", batch(5, "Placed"))
+    tally = Tally()
+    subscription = CatchUpSubscription(store, tally, batch_size=2)
+    held = subscription.poll(until_position=3)
+    assert (held.handled, held.checkpoint, held.lag) == (3, 3, 2)
+    assert subscription.poll(max_events=1).checkpoint == 4
+    assert subscription.poll().handled == 1
+    assert tally.calls == [1, 2, 3, 4, 5]
 
 
 def test_two_runners_of_one_consumer_never_apply_an_event_twice(
