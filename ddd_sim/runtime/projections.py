@@ -38,7 +38,7 @@ from ddd_sim.shared.serialization import EventRegistry
 Translator = Callable[[DomainEvent, EventMeta], IntegrationEvent | None]
 Wire = Callable[[IntegrationEvent, EventMeta, Projection], IntegrationEvent]
 """Carries an integration event to one consumer (encode, send, decode, check)."""
-BatchListener = Callable[[str, frozenset[str]], None]
+BatchListener = Callable[[str, frozenset[str]], object]
 """Told after each committed batch: projection name, document keys written."""
 
 
