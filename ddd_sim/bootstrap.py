@@ -8,15 +8,66 @@ from pathlib import Path
 
 import platformdirs
 
+from ddd_sim.contexts.analytics.application import wiring as analytics
+from ddd_sim.contexts.analytics.application.queries import GetSalesMetrics
+from ddd_sim.contexts.billing.application import wiring as billing
+from ddd_sim.contexts.billing.application.queries import GetOrdersForInvoicing
+from ddd_sim.contexts.customer.application import wiring as customer
+from ddd_sim.contexts.customer.application.queries import GetCustomer
+from ddd_sim.contexts.inventory.application import wiring as inventory
+from ddd_sim.contexts.inventory.application.queries import GetStock, ListStock
+from ddd_sim.contexts.legacy_erp.application import wiring as legacy_erp
+from ddd_sim.contexts.legacy_erp.domain.product_master import LegacyProductMaster
+from ddd_sim.contexts.notification.application import wiring as notification
+from ddd_sim.contexts.payment.application import wiring as payment
+from ddd_sim.contexts.payment.application.card_provider import (
+    CardProviderPort,
+    SimulatedCardProvider,
+)
+from ddd_sim.contexts.payment.application.queries import (
+    GetAccountSummary,
+    SearchAccounts,
+)
 from ddd_sim.contexts.payment.domain.account import Account
-from ddd_sim.contexts.payment.domain.events import ACCOUNT_EVENTS, register_upcasters
+from ddd_sim.contexts.sales.application import wiring as sales
+from ddd_sim.contexts.sales.application.queries import (
+    GetOrder,
+    ListOrders,
+    SearchOrders,
+)
+from ddd_sim.contexts.shipping.application import wiring as shipping
+from ddd_sim.contexts.shipping.application.queries import GetShipment
 from ddd_sim.infrastructure.eventstore.factory import open_store
+from ddd_sim.runtime.clock import Clock, ManualClock
+from ddd_sim.runtime.published import cloudevents_wire
+from ddd_sim.runtime.query_cache import CacheRule
+from ddd_sim.runtime.shop import ContextModule, ShopRuntime, build_shop
+from ddd_sim.runtime.shop import build_registry as registry_of
+from ddd_sim.shared.ids import IdFactory
+from ddd_sim.shared.messages import Query
 from ddd_sim.shared.ports import EventStore
 from ddd_sim.shared.repository import AggregateRepository
 from ddd_sim.shared.serialization import EventRegistry
 
-SNAPSHOT_EVERY = {Account.aggregate_type: 100}
-"""Snapshot frequency per aggregate type, in events."""
+SNAPSHOT_EVERY = {Account.aggregate_type: 100, "Product": 100}
+"""Snapshot frequency per long-lived aggregate type, in events."""
+
+CACHE_RULES: dict[type[Query], CacheRule] = {
+    GetAccountSummary: CacheRule(
+        "payment.account_summary", lambda q: str(q.account_id)
+    ),
+    GetCustomer: CacheRule("customer.directory", lambda q: str(q.customer_id)),
+    GetOrder: CacheRule("sales.order_detail", lambda q: str(q.order_id)),
+    GetShipment: CacheRule("shipping.shipments", lambda q: str(q.shipment_id)),
+    GetStock: CacheRule("inventory.stock", lambda q: str(q.product_id)),
+    ListOrders: CacheRule("sales.order_list"),
+    ListStock: CacheRule("inventory.stock"),
+    SearchOrders: CacheRule("sales.order_search"),
+    SearchAccounts: CacheRule("payment.account_search"),
+    GetOrdersForInvoicing: CacheRule("billing.orders"),
+    GetSalesMetrics: CacheRule("analytics.sales"),
+}
+"""Queries answered from the cache: the read model (and document) each one reads."""
 
 
 def default_store_location() -> Path:
@@ -24,21 +75,66 @@ def default_store_location() -> Path:
     return platformdirs.user_data_path("ddd-sim", appauthor=False) / "session.db"
 
 
+def shop_contexts(
+    *,
+    card_provider: CardProviderPort | None = None,
+    legacy_master: LegacyProductMaster | None = None,
+) -> tuple[ContextModule, ...]:
+    """Every bounded context with the outside systems it is plugged into."""
+    legacy = legacy_master if legacy_master is not None else LegacyProductMaster()
+    provider = card_provider if card_provider is not None else SimulatedCardProvider()
+    return (
+        ContextModule("customer", customer),
+        ContextModule("sales", sales),
+        ContextModule(
+            "inventory",
+            inventory,
+            command_ports={"legacy_catalog": legacy},
+            query_ports={"legacy_catalog": legacy},
+        ),
+        ContextModule("payment", payment, command_ports={"card_provider": provider}),
+        ContextModule("shipping", shipping),
+        ContextModule("billing", billing),
+        ContextModule("notification", notification),
+        ContextModule("analytics", analytics),
+        ContextModule("legacy_erp", legacy_erp),
+    )
+
+
 def build_registry() -> EventRegistry:
     """Every event class the app knows, with its upcasters."""
-    registry = EventRegistry()
-    registry.register(*ACCOUNT_EVENTS)
-    register_upcasters(registry.upcasters)
-    return registry
+    return registry_of(shop_contexts())
+
+
+def wire_shop(
+    store: EventStore,
+    registry: EventRegistry,
+    *,
+    clock: Clock | None = None,
+    seed: int | None = None,
+    contexts: tuple[ContextModule, ...] | None = None,
+) -> ShopRuntime:
+    """The whole shop on a store: buses, projections over CloudEvents, cache."""
+    return build_shop(
+        store,
+        registry,
+        contexts if contexts is not None else shop_contexts(),
+        clock=clock or ManualClock(),
+        wire=cloudevents_wire,
+        ids=IdFactory(seed),
+        snapshot_every=SNAPSHOT_EVERY,
+        cache_rules=CACHE_RULES,
+    )
 
 
 @dataclass
 class App:
-    """The wired application: a store, its registry and the repositories on it."""
+    """The wired application: a store, its registry and the shop on it."""
 
     store: EventStore
     registry: EventRegistry
     accounts: AggregateRepository[Account]
+    shop: ShopRuntime
     location: str
     durability: str
     """What survives a crash: shown to the user beside the store's name."""
@@ -59,7 +155,13 @@ def freeze_startup_objects() -> None:
     gc.freeze()
 
 
-def bootstrap(location: str | Path | None = None, *, fast: bool = False) -> App:
+def bootstrap(
+    location: str | Path | None = None,
+    *,
+    fast: bool = False,
+    clock: Clock | None = None,
+    seed: int | None = None,
+) -> App:
     """Open (creating if needed) the store at ``location`` and wire the app on it."""
     if location is None:
         path = default_store_location()
@@ -70,6 +172,7 @@ def bootstrap(location: str | Path | None = None, *, fast: bool = False) -> App:
     accounts = AggregateRepository(
         store, registry, Account, snapshot_every=SNAPSHOT_EVERY[Account.aggregate_type]
     )
+    shop = wire_shop(store, registry, clock=clock, seed=seed)
     text = str(location)
     if text.startswith(("postgresql", "postgres:")):
         durability = "server (PostgreSQL commits are durable)"
@@ -80,4 +183,4 @@ def bootstrap(location: str | Path | None = None, *, fast: bool = False) -> App:
     else:
         durability = "full (synchronous=FULL: every commit is on disk)"
     freeze_startup_objects()
-    return App(store, registry, accounts, text, durability)
+    return App(store, registry, accounts, shop, text, durability)

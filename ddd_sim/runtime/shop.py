@@ -46,11 +46,12 @@ class ContextWiring(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class ContextModule:
-    """A context's name, its wiring, and the outside systems it is given."""
+    """A context's name, its wiring, and the outside systems its handlers get."""
 
     name: str
     wiring: ModuleType | ContextWiring
-    ports: Mapping[str, Any] = field(default_factory=dict)
+    command_ports: Mapping[str, Any] = field(default_factory=dict)
+    query_ports: Mapping[str, Any] = field(default_factory=dict)
 
 
 def build_registry(contexts: Iterable[ContextModule]) -> EventRegistry:
@@ -164,11 +165,11 @@ def build_shop(
     commands, queries = CommandBus(), QueryBus()
     for context in contexts:
         commands.register(
-            dict(context.wiring.command_handlers(deps, **context.ports)),
+            dict(context.wiring.command_handlers(deps, **context.command_ports)),
             context=context.name,
         )
         queries.register(
-            dict(context.wiring.query_handlers(deps, **context.ports)),
+            dict(context.wiring.query_handlers(deps, **context.query_ports)),
             context=context.name,
         )
     cache = CachedQueries(queries, clock, ttl=cache_ttl, rules=dict(cache_rules or {}))
@@ -184,4 +185,3 @@ def build_shop(
         stream_owners=owners,
         contexts=tuple(c.name for c in contexts),
     )
-

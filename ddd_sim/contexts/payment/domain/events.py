@@ -35,6 +35,30 @@ class MoneyWithdrawn(DomainEvent):
     amount: Money
 
 
+@message
+class WalletCharged(DomainEvent):
+    """A wallet paid for an order; ``idempotency_key`` makes a retry harmless."""
+
+    account_id: str
+    customer_id: str
+    payment_id: str
+    order_id: str
+    amount: Money
+    idempotency_key: str
+
+
+@message
+class WalletRefunded(DomainEvent):
+    """A wallet charge was given back in full to the same wallet."""
+
+    account_id: str
+    customer_id: str
+    payment_id: str
+    order_id: str
+    amount: Money
+    idempotency_key: str
+
+
 def deposit_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
     """V1 deposits predate currencies: their bare amount was always US dollars."""
     return {
@@ -48,4 +72,11 @@ def register_upcasters(upcasters: Upcasters) -> None:
     upcasters.register(MoneyDeposited.event_type, 1, deposit_v1_to_v2)
 
 
-ACCOUNT_EVENTS = (AccountOpened, MoneyDeposited, MoneyWithdrawn)
+ACCOUNT_EVENTS: tuple[type[DomainEvent], ...] = (
+    AccountOpened,
+    MoneyDeposited,
+    MoneyWithdrawn,
+    WalletCharged,
+    WalletRefunded,
+)
+"""Every event stored in a wallet's stream."""

@@ -1,0 +1,1 @@
+"""Analytics: sales figures per simulated day, folded from the published language."""

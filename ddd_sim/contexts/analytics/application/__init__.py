@@ -1,0 +1,1 @@
+"""Analytics' sales projection, queries and wiring."""

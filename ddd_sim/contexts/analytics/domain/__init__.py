@@ -1,0 +1,1 @@
+"""Analytics arithmetic: days of simulated time, exact money sums, rates."""

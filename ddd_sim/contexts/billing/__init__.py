@@ -1,0 +1,1 @@
+"""Billing: invoices, on billing's own view of orders from the published language."""

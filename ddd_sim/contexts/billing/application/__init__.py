@@ -1,0 +1,1 @@
+"""Billing's use cases: invoice commands, its read models, queries and wiring."""

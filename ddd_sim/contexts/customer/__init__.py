@@ -1,0 +1,1 @@
+"""Customer: who may buy in the shop; publishes registrations to every context."""

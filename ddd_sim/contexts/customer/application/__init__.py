@@ -1,0 +1,1 @@
+"""Customer's use cases: commands, queries, the directory read model, translators."""

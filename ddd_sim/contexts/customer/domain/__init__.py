@@ -1,0 +1,1 @@
+"""Customer's model: the Customer aggregate, its rules and its events."""

@@ -1,0 +1,1 @@
+"""Inventory: products, stock and reservations; upstream supplier of sales."""

@@ -1,0 +1,77 @@
+"""Inventory's domain events translated into the shop's published language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from ddd_sim.contexts.inventory.domain import events as domain
+from ddd_sim.integration import events as published
+from ddd_sim.integration.base import IntegrationEvent
+from ddd_sim.shared.messages import DomainEvent
+from ddd_sim.shared.read_models import EventMeta
+
+_E = TypeVar("_E", bound=DomainEvent)
+Translator = Callable[[DomainEvent, EventMeta], IntegrationEvent | None]
+
+
+def _expect(event: DomainEvent, cls: type[_E]) -> _E:
+    """A translator only ever receives the stored type it is registered for."""
+    if not isinstance(event, cls):
+        raise TypeError(f"expected {cls.__name__}, got {type(event).__name__}")
+    return event
+
+
+def product_listed(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
+    """A listing is published with its name and list price."""
+    e = _expect(event, domain.ProductListed)
+    return published.ProductListed(
+        product_id=str(e.product_id), name=e.name, price=e.price
+    )
+
+
+def stock_received(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
+    """An arrival is published with the available count after it."""
+    e = _expect(event, domain.StockReceived)
+    return published.StockReceived(
+        product_id=str(e.product_id), quantity=e.quantity, available=e.available
+    )
+
+
+def stock_reserved(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
+    """A reservation is published with the order and the available count after it."""
+    e = _expect(event, domain.StockReserved)
+    return published.StockReserved(
+        product_id=str(e.product_id),
+        order_id=str(e.order_id),
+        quantity=e.quantity,
+        available=e.available,
+    )
+
+
+def stock_released(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
+    """A release is published with the order and the available count after it."""
+    e = _expect(event, domain.StockReleased)
+    return published.StockReleased(
+        product_id=str(e.product_id),
+        order_id=str(e.order_id),
+        quantity=e.quantity,
+        available=e.available,
+    )
+
+
+def stock_shipped(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
+    """Reserved units leaving the warehouse are published as shipped stock."""
+    e = _expect(event, domain.ReservedStockShipped)
+    return published.StockShipped(
+        product_id=str(e.product_id), order_id=str(e.order_id), quantity=e.quantity
+    )
+
+
+TRANSLATORS: dict[str, Translator] = {
+    domain.ProductListed.event_type: product_listed,
+    domain.StockReceived.event_type: stock_received,
+    domain.StockReserved.event_type: stock_reserved,
+    domain.StockReleased.event_type: stock_released,
+    domain.ReservedStockShipped.event_type: stock_shipped,
+}

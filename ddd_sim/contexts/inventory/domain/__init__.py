@@ -1,0 +1,1 @@
+"""Inventory's model: the Product aggregate, its events and stock rules."""

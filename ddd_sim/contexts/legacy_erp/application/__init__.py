@@ -1,0 +1,1 @@
+"""The legacy ERP's wiring: it stores no events and publishes nothing."""

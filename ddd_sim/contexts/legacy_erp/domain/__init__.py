@@ -1,0 +1,1 @@
+"""The legacy product master's record model and its simulated system."""

@@ -1,0 +1,1 @@
+"""Notification: the messages the shop would send, from the published language."""

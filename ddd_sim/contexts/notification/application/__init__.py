@@ -1,0 +1,1 @@
+"""Notification's outbox projection, queries and wiring."""

@@ -1,0 +1,1 @@
+"""What a notification says: templates turning published facts into plain words."""

@@ -1,0 +1,100 @@
+"""The ``payment.account_summary`` read model: each wallet's totals per currency."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ddd_sim.contexts.payment.application.movements import (
+    ACCOUNT_EVENT_TYPES,
+    Movement,
+    moved,
+    movement_of,
+)
+from ddd_sim.contexts.payment.application.queries import (
+    AccountSummary,
+    CurrencySummary,
+)
+from ddd_sim.shared.events import JsonObject
+from ddd_sim.shared.money import Money
+from ddd_sim.shared.read_models import EventMeta, Projection, ReadModelWriter
+
+
+class AccountSummaryProjection(Projection):
+    """Totals in and out, balance, count and last activity, per wallet and currency.
+
+    The opening balance counts as a deposit and as a transaction; charges
+    count as withdrawals, refunds as deposits.  An event at or below the
+    document's last position was already folded and is skipped.
+    """
+
+    name = "payment.account_summary"
+    version = 1
+    source = "domain"
+    event_types = ACCOUNT_EVENT_TYPES
+    description = "Per wallet and currency: deposits, withdrawals, balance, activity"
+
+    def handle(self, event: Any, meta: EventMeta, rm: ReadModelWriter) -> None:
+        """Fold one wallet event into its account's summary document."""
+        movement = movement_of(event)
+        doc = rm.get(movement.account_id)
+        if doc is not None and meta.position <= doc["last_position"]:
+            return
+        if doc is None:
+            doc = {
+                "account_id": movement.account_id,
+                "owner_id": movement.owner_id or "",
+                "transaction_count": 0,
+                "currencies": {},
+            }
+        rm.put(movement.account_id, _folded(doc, movement, meta))
+
+
+def _folded(doc: JsonObject, movement: Movement, meta: EventMeta) -> JsonObject:
+    """The summary document after one movement."""
+    code = movement.amount.currency
+    currencies = dict(doc["currencies"])
+    zero = str(Money.zero(code).amount)
+    line = dict(
+        currencies.get(code)
+        or {
+            "total_deposits": zero,
+            "total_withdrawals": zero,
+            "balance": zero,
+            "transaction_count": 0,
+        }
+    )
+    total = "total_deposits" if movement.inflow else "total_withdrawals"
+    line[total] = str((Money.of(line[total], code) + movement.amount).amount)
+    line["balance"] = moved(line["balance"], movement)
+    line["transaction_count"] += 1
+    line["last_activity"] = meta.sim_time
+    currencies[code] = line
+    return {
+        **doc,
+        "owner_id": movement.owner_id or doc["owner_id"],
+        "transaction_count": doc["transaction_count"] + 1,
+        "last_activity": meta.sim_time,
+        "last_position": meta.position,
+        "currencies": currencies,
+    }
+
+
+def summary_from(doc: JsonObject) -> AccountSummary:
+    """The immutable summary row of one document."""
+    return AccountSummary(
+        account_id=doc["account_id"],
+        owner_id=doc["owner_id"],
+        transaction_count=doc["transaction_count"],
+        last_activity=doc["last_activity"],
+        currencies=tuple(
+            CurrencySummary(
+                currency=code,
+                total_deposits=Money.of(line["total_deposits"], code),
+                total_withdrawals=Money.of(line["total_withdrawals"], code),
+                balance=Money.of(line["balance"], code),
+                transaction_count=line["transaction_count"],
+                last_activity=line["last_activity"],
+            )
+            for code, line in sorted(doc["currencies"].items())
+        ),
+    )

@@ -1,0 +1,1 @@
+"""Sales: orders and their lifecycle; downstream of inventory, partner of shipping."""

@@ -1,0 +1,1 @@
+"""Sales' use cases: commands, queries, the order read models, translators."""

@@ -1,0 +1,86 @@
+"""Sales' domain events translated into the shop's published language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from ddd_sim.contexts.sales.domain import events as domain
+from ddd_sim.integration import events as published
+from ddd_sim.integration.base import IntegrationEvent
+from ddd_sim.shared.messages import DomainEvent
+from ddd_sim.shared.read_models import EventMeta
+
+_E = TypeVar("_E", bound=DomainEvent)
+Translator = Callable[[DomainEvent, EventMeta], IntegrationEvent | None]
+
+
+def _expect(event: DomainEvent, cls: type[_E]) -> _E:
+    """A translator only ever receives the stored type it is registered for."""
+    if not isinstance(event, cls):
+        raise TypeError(f"expected {cls.__name__}, got {type(event).__name__}")
+    return event
+
+
+def order_placed(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
+    """A placement is published with every line and the total."""
+    e = _expect(event, domain.OrderPlaced)
+    return published.OrderPlaced(
+        order_id=str(e.order_id),
+        customer_id=str(e.customer_id),
+        lines=tuple(
+            published.OrderLine(
+                product_id=str(line.product_id),
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+            )
+            for line in e.lines
+        ),
+        total=e.total,
+    )
+
+
+def order_confirmed(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
+    """A confirmation is published with the customer and total."""
+    e = _expect(event, domain.OrderConfirmed)
+    return published.OrderConfirmed(
+        order_id=str(e.order_id), customer_id=str(e.customer_id), total=e.total
+    )
+
+
+def order_shipped(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
+    """A shipping is published with the shipment it left with."""
+    e = _expect(event, domain.OrderShipped)
+    return published.OrderShipped(
+        order_id=str(e.order_id),
+        customer_id=str(e.customer_id),
+        shipment_id=e.shipment_id,
+    )
+
+
+def order_cancelled(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
+    """A cancellation is published with the total to give back and the reason."""
+    e = _expect(event, domain.OrderCancelled)
+    return published.OrderCancelled(
+        order_id=str(e.order_id),
+        customer_id=str(e.customer_id),
+        total=e.total,
+        reason=e.reason,
+    )
+
+
+def order_completed(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
+    """A completion is published with the customer and total."""
+    e = _expect(event, domain.OrderCompleted)
+    return published.OrderCompleted(
+        order_id=str(e.order_id), customer_id=str(e.customer_id), total=e.total
+    )
+
+
+TRANSLATORS: dict[str, Translator] = {
+    domain.OrderPlaced.event_type: order_placed,
+    domain.OrderConfirmed.event_type: order_confirmed,
+    domain.OrderShipped.event_type: order_shipped,
+    domain.OrderCancelled.event_type: order_cancelled,
+    domain.OrderCompleted.event_type: order_completed,
+}

@@ -1,0 +1,1 @@
+"""Sales' model: the Order aggregate, its lines, lifecycle and events."""

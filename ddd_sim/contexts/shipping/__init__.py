@@ -1,0 +1,1 @@
+"""Shipping: shipments of orders; in partnership with sales (they change together)."""

@@ -1,0 +1,1 @@
+"""Shipping's use cases: commands, queries, the shipments read model, translators."""

@@ -1,0 +1,1 @@
+"""Shipping's model: the Shipment aggregate, its rules and its events."""
