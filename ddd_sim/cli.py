@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from ddd_sim import __version__
-from ddd_sim.shared.errors import DddSimError
+from ddd_sim.shared.errors import DddSimError, ValidationError
 
 EXIT_USAGE = 2
 
@@ -41,11 +43,44 @@ def _parser() -> argparse.ArgumentParser:
         description="Read the whole log, verify every checksum, summarise streams.",
     )
     inspect.add_argument("store", nargs="?", metavar="STORE", help="overrides --db")
+    export = commands.add_parser(
+        "export",
+        help="write the whole log as CloudEvents JSON lines",
+        description="Export every stored event as one CloudEvents 1.0 JSON line "
+        "(to standard output, or atomically to --out).",
+    )
+    export.add_argument("store", nargs="?", metavar="STORE", help="overrides --db")
+    export.add_argument("--out", metavar="FILE", help="write here instead of stdout")
+    export.add_argument(
+        "--until-position",
+        type=int,
+        metavar="N",
+        help="stop at global position N (the log as it was then)",
+    )
+    catalog = commands.add_parser(
+        "catalog",
+        help="print the context catalog, or export the context map",
+        description="The bounded contexts with their teams, APIs, published "
+        "languages, stores and relationship patterns.",
+    )
+    catalog.add_argument(
+        "--format",
+        choices=("text", "cml", "dot"),
+        default="text",
+        help="text (default), Context Mapper CML, or Graphviz DOT",
+    )
+    catalog.add_argument(
+        "--impact",
+        metavar="CONTEXT",
+        help="what a change to CONTEXT reaches: consumers, sagas, read models",
+    )
     commands.add_parser(
         "demo",
-        help="write the pattern catalogue's wallet examples (61-65) into the store",
-        description="Run examples 61-65 (event store, snapshots, temporal queries, "
-        "upcasting, projections) against the session store and print the answers.",
+        help="write the pattern catalogue's examples (61-70, 77-80) into the store",
+        description="Run examples 61-70 and 77-80 (event store, snapshots, "
+        "temporal queries, upcasting, projections, CQRS, eventual consistency, "
+        "read models, caching, context map, published language, catalog) against "
+        "the session store and print what each one shows.",
     )
     return parser
 
@@ -87,12 +122,73 @@ def _demo(location: str | None, *, fast: bool) -> list[str]:
         app.close()
 
 
+def _export(
+    location: str | None, *, out: str | None, until: int | None, fast: bool
+) -> int:
+    from ddd_sim.bootstrap import bootstrap
+    from ddd_sim.integration.export import export_log
+
+    if until is not None and until < 0:
+        raise ValidationError(f"--until-position must not be negative, got {until}")
+    app = bootstrap(location, fast=fast)
+    try:
+        owners = app.shop.stream_owners
+
+        def context_of(stream_id: str) -> str:
+            return owners.get(stream_id.split("-", 1)[0], "unowned")
+
+        if out is None:
+            return export_log(
+                app.store, sys.stdout, context_of=context_of, until_position=until
+            )
+        target = Path(out)
+        if target.is_dir():
+            raise ValidationError(f"--out {out} is a folder, not a file")
+        if not target.parent.exists():
+            raise ValidationError(f"--out {out}: folder {target.parent} does not exist")
+        partial = target.with_name(f".{target.name}.partial")
+        try:
+            with partial.open("w", encoding="utf-8") as stream:
+                count = export_log(
+                    app.store, stream, context_of=context_of, until_position=until
+                )
+            os.replace(partial, target)
+        except OSError as exc:
+            raise ValidationError(f"cannot write {out}: {exc.strerror}") from exc
+        finally:
+            partial.unlink(missing_ok=True)
+        print(f"exported {count} events to {out}", file=sys.stderr)
+        return count
+    finally:
+        app.close()
+
+
+def _catalog(form: str, impact: str | None) -> str:
+    from ddd_sim.runtime.catalog import shop_catalog, to_cml, to_dot
+    from ddd_sim.runtime.catalog.text import impact_text, to_text
+
+    catalog = shop_catalog()
+    if impact is not None:
+        return impact_text(catalog.impact(impact))
+    renderers = {"text": to_text, "cml": to_cml, "dot": to_dot}
+    return renderers[form](catalog)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     args = _parser().parse_args(argv)
     try:
         if args.command == "demo":
             print("\n".join(_demo(args.db, fast=args.fast)))
+        elif args.command == "export":
+            _export(
+                args.store or args.db,
+                out=args.out,
+                until=args.until_position,
+                fast=args.fast,
+            )
+        elif args.command == "catalog":
+            print(_catalog(args.format, args.impact))
         elif args.command == "inspect":
             print(_summary(args.store or args.db, verify=True, fast=args.fast))
         else:

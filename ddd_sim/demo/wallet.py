@@ -1,46 +1,15 @@
-"""``ddd-sim demo``: the catalogue's wallet examples (61-65), run against the store."""
+"""The catalogue's wallet examples (61-65), run against the session store."""
 
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
-from typing import Any
 
 from ddd_sim.bootstrap import App
+from ddd_sim.contexts.payment.application.queries import GetAccountSummary
 from ddd_sim.contexts.payment.domain.account import Account
-from ddd_sim.runtime.subscriptions import CatchUpSubscription
-from ddd_sim.shared.events import EventMetadata, NewEvent, RecordedEvent, StreamState
+from ddd_sim.shared.events import EventMetadata, NewEvent, StreamState
+from ddd_sim.shared.ids import AccountId
 from ddd_sim.shared.money import Money
-from ddd_sim.shared.ports import WriteTransaction
-
-
-class AccountSummary:
-    """Example 65's read model: totals per wallet, kept as documents."""
-
-    name = "demo-account-summary"
-
-    def handle(self, event: RecordedEvent, tx: WriteTransaction) -> None:
-        """Fold one wallet event into its summary document."""
-        if event.type not in ("AccountOpened", "MoneyDeposited", "MoneyWithdrawn"):
-            return
-        key = str(event.payload["account_id"])
-        doc: dict[str, Any] = dict(tx.get_document("account-summary", key) or {})
-        money = event.payload.get("amount") or event.payload["initial_balance"]
-        amount = Decimal(money["amount"])
-        deposits = Decimal(doc.get("total_deposits", "0"))
-        withdrawals = Decimal(doc.get("total_withdrawals", "0"))
-        if event.type == "MoneyWithdrawn":
-            withdrawals += amount
-        else:
-            deposits += amount
-        doc.update(
-            total_deposits=str(deposits),
-            total_withdrawals=str(withdrawals),
-            balance=str(deposits - withdrawals),
-            transactions=int(doc.get("transactions", 0)) + 1,
-            last_activity=event.metadata.sim_time,
-        )
-        tx.put_document("account-summary", key, doc)
 
 
 def usd(amount: str) -> Money:
@@ -48,7 +17,7 @@ def usd(amount: str) -> Money:
     return Money.of(amount, "USD")
 
 
-def run_demo(app: App) -> list[str]:
+def run_wallet_demo(app: App) -> list[str]:
     """Write the examples' events into the store and report what it answers."""
     runs = sum(1 for s in app.store.streams(prefix="Account-ACC-DEMO"))
     first, second = f"ACC-DEMO-{runs + 1:03d}", f"ACC-DEMO-{runs + 2:03d}"
@@ -88,10 +57,10 @@ def run_demo(app: App) -> list[str]:
         event_id=uuid.uuid4(),
         type="MoneyDeposited",
         schema_version=1,
-        payload={"account_id": first, "amount": "25.00"},
+        payload={"account_id": second, "amount": "25.00"},
         metadata=EventMetadata(sim_time=5.0),
     )
-    stream = repo.stream_id(first)
+    stream = repo.stream_id(second)
     app.store.append(stream, [legacy], StreamState.STREAM_EXISTS)
     raw = app.store.read_stream(stream, raw=True)[-1]
     upcast = app.store.read_stream(stream)[-1]
@@ -100,11 +69,14 @@ def run_demo(app: App) -> list[str]:
         f"v{upcast.schema_version} {dict(upcast.payload)}"
     )
 
-    summary = CatchUpSubscription(app.store, AccountSummary(), stream_prefix="Account-")
-    result = summary.poll()
-    doc = app.store.get_document("account-summary", first)
+    app.shop.catch_up()
+    summary = app.shop.ask(GetAccountSummary(account_id=AccountId(first)))
+    [usd_totals] = summary.currencies
+    lag = app.shop.projections.lag("payment.account_summary")
     out.append(
-        f"65 projection:  {result.handled} events folded (lag {result.lag}); {first}: "
-        f"{doc}"
+        f"65 projection:  payment.account_summary (lag {lag.events} events): {first} "
+        f"deposits {usd_totals.total_deposits}, withdrawals "
+        f"{usd_totals.total_withdrawals}, balance {usd_totals.balance}, "
+        f"{summary.transaction_count} transactions"
     )
     return out
