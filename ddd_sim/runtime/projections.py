@@ -12,140 +12,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from ddd_sim.integration.base import IntegrationEvent
 from ddd_sim.runtime.clock import Clock
+from ddd_sim.runtime.projection_feed import (
+    BatchListener,
+    ProjectionConsumer,
+    Rejection,
+    Translator,
+    Wire,
+    checkpoint_name,
+)
 from ddd_sim.runtime.read_model_diff import ReadModelDiff, diff_read_models
 from ddd_sim.runtime.subscriptions import CatchUpSubscription, PollResult
 from ddd_sim.shared.errors import (
     ConsistencyTimeout,
-    ContractViolation,
     UnknownMessage,
 )
-from ddd_sim.shared.events import JsonObject, RecordedEvent
-from ddd_sim.shared.messages import DomainEvent
-from ddd_sim.shared.ports import EventStore, WriteTransaction
+from ddd_sim.shared.ports import EventStore
 from ddd_sim.shared.read_models import (
-    EventMeta,
     Projection,
     StoreReadModel,
-    TransactionReadModel,
     collection_name,
 )
 from ddd_sim.shared.serialization import EventRegistry
-
-Translator = Callable[[DomainEvent, EventMeta], IntegrationEvent | None]
-Wire = Callable[[IntegrationEvent, EventMeta, Projection], IntegrationEvent]
-"""Carries an integration event to one consumer (encode, send, decode, check)."""
-BatchListener = Callable[[str, frozenset[str]], object]
-"""Told after each committed batch: projection name, document keys written."""
-
-
-def checkpoint_name(projection: str, version: int) -> str:
-    """The checkpoint of one version of a projection."""
-    return f"projection:{projection}:v{version}"
-
-
-def meta_of(recorded: RecordedEvent) -> EventMeta:
-    """What a projection may know about where an event came from."""
-    metadata = recorded.metadata
-    return EventMeta(
-        event_id=recorded.event_id,
-        stream_id=recorded.stream_id,
-        stream_version=recorded.stream_version,
-        position=recorded.global_position,
-        sim_time=metadata.sim_time,
-        correlation_id=metadata.correlation_id,
-    )
-
-
-class _TouchRecorder:
-    """A writer that remembers which documents a batch wrote (for caches)."""
-
-    def __init__(self, inner: TransactionReadModel, touched: set[str]) -> None:
-        self._inner = inner
-        self._touched = touched
-
-    def get(self, key: str) -> JsonObject | None:
-        return self._inner.get(key)
-
-    def put(self, key: str, document: JsonObject) -> None:
-        self._touched.add(key)
-        self._inner.put(key, document)
-
-    def delete(self, key: str) -> None:
-        self._touched.add(key)
-        self._inner.delete(key)
-
-
-@dataclass(frozen=True, slots=True)
-class Rejection:
-    """An event a consumer refused at its boundary, and why."""
-
-    projection: str
-    position: int
-    event_type: str
-    reason: str
-
-
-class _ProjectionConsumer:
-    """Feeds one projection: decodes (and for consumers of the published
-    language, translates and carries over the wire) each stored event."""
-
-    def __init__(
-        self,
-        projection: Projection,
-        registry: EventRegistry,
-        translators: Mapping[str, Translator],
-        wire: Wire | None,
-        collection: str,
-        name: str,
-    ) -> None:
-        self.projection = projection
-        self.name = name
-        self.collection = collection
-        self._registry = registry
-        self._translators = translators
-        self._wire = wire
-        self._wanted = frozenset(projection.event_types)
-        self.touched: set[str] = set()
-        self.rejections: list[Rejection] = []
-
-    def handle(self, recorded: RecordedEvent, tx: WriteTransaction) -> None:
-        meta = meta_of(recorded)
-        event: Any = self._registry.to_domain_event(recorded)
-        if self.projection.source == "integration":
-            translate = self._translators.get(recorded.type)
-            published = translate(event, meta) if translate is not None else None
-            if published is None or published.event_type not in self._wanted:
-                return
-            try:
-                event = (
-                    self._wire(published, meta, self.projection)
-                    if self._wire is not None
-                    else published
-                )
-            except ContractViolation as exc:
-                self._reject(tx, recorded, str(exc))
-                return
-        rm = _TouchRecorder(TransactionReadModel(tx, self.collection), self.touched)
-        self.projection.handle(event, meta, rm)
-
-    def _reject(self, tx: WriteTransaction, recorded: RecordedEvent, why: str) -> None:
-        rejection = Rejection(
-            self.projection.name, recorded.global_position, recorded.type, why
-        )
-        tx.put_document(
-            f"rejected:{self.projection.name}",
-            f"{recorded.global_position:012d}",
-            {
-                "position": rejection.position,
-                "type": rejection.event_type,
-                "reason": why,
-            },
-        )
-        self.rejections.append(rejection)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +84,7 @@ class ProjectionRunner:
         self._translators = dict(translators or {})
         self._wire = wire
         self._batch_size = batch_size
-        self._consumers: dict[str, _ProjectionConsumer] = {}
+        self._consumers: dict[str, ProjectionConsumer] = {}
         self._subscriptions: dict[str, CatchUpSubscription] = {}
         self._stalled: set[str] = set()
         self._delays: dict[str, float] = {}
@@ -215,8 +104,8 @@ class ProjectionRunner:
 
     def _subscribe(
         self, projection: Projection, collection: str, checkpoint: str
-    ) -> tuple[_ProjectionConsumer, CatchUpSubscription]:
-        consumer = _ProjectionConsumer(
+    ) -> tuple[ProjectionConsumer, CatchUpSubscription]:
+        consumer = ProjectionConsumer(
             projection,
             self._registry,
             self._translators,
@@ -241,7 +130,7 @@ class ProjectionRunner:
         """The running projection called ``name``."""
         return self._consumer(name).projection
 
-    def _consumer(self, name: str) -> _ProjectionConsumer:
+    def _consumer(self, name: str) -> ProjectionConsumer:
         try:
             return self._consumers[name]
         except KeyError:
@@ -311,7 +200,7 @@ class ProjectionRunner:
         """Poll every projection once, in name order."""
         return {name: self.poll(name, now=now) for name in self.names()}
 
-    def _notify(self, name: str, consumer: _ProjectionConsumer) -> None:
+    def _notify(self, name: str, consumer: ProjectionConsumer) -> None:
         touched = frozenset(consumer.touched)
         consumer.touched.clear()
         for listener in self._listeners:

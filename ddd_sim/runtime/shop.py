@@ -16,7 +16,8 @@ from typing import Any, Protocol
 
 from ddd_sim.runtime.buses import CommandBus, QueryBus
 from ddd_sim.runtime.clock import Clock
-from ddd_sim.runtime.projections import Lag, ProjectionRunner, Translator, Wire
+from ddd_sim.runtime.projection_feed import Translator, Wire
+from ddd_sim.runtime.projections import Lag, ProjectionRunner
 from ddd_sim.runtime.query_cache import CachedQueries, CacheRule
 from ddd_sim.runtime.subscriptions import PollResult
 from ddd_sim.shared.cqrs import CommandContext, CommandResult, ContextDeps

@@ -15,7 +15,8 @@ from ddd_sim.contexts.payment.domain.events import (
 from ddd_sim.infrastructure.eventstore.factory import open_store
 from ddd_sim.integration.base import IntegrationEvent
 from ddd_sim.runtime.buses import CommandBus, QueryBus
-from ddd_sim.runtime.projections import ProjectionRunner, Translator, Wire
+from ddd_sim.runtime.projection_feed import Translator, Wire
+from ddd_sim.runtime.projections import ProjectionRunner
 from ddd_sim.shared.cqrs import CommandContext, CommandResult, save
 from ddd_sim.shared.messages import Command, Query, message
 from ddd_sim.shared.money import Money
