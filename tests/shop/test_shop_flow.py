@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -45,8 +46,16 @@ from ddd_sim.shared.money import Money
 
 
 @pytest.fixture
-def app() -> Iterator[App]:
-    app = bootstrap("memory:", clock=ManualClock(), seed=7)
+def app(
+    store_kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[App]:
+    """The whole shop on each backend: memory, a SQLite file, PostgreSQL."""
+    location = {
+        "memory": lambda: "memory:",
+        "sqlite": lambda: str(tmp_path / "shop.db"),
+        "postgres": lambda: request.getfixturevalue("pg_url"),
+    }[store_kind]()
+    app = bootstrap(location, clock=ManualClock(), seed=7)
     yield app
     app.close()
 
