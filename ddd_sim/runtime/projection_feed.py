@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ddd_sim.integration.base import IntegrationEvent
+from ddd_sim.integration.translation import Translator
 from ddd_sim.shared.errors import ContractViolation
 from ddd_sim.shared.events import JsonObject, RecordedEvent
-from ddd_sim.shared.messages import DomainEvent
 from ddd_sim.shared.ports import WriteTransaction
 from ddd_sim.shared.read_models import (
     EventMeta,
@@ -25,7 +25,6 @@ from ddd_sim.shared.read_models import (
 )
 from ddd_sim.shared.serialization import EventRegistry
 
-Translator = Callable[[DomainEvent, EventMeta], IntegrationEvent | None]
 Wire = Callable[[IntegrationEvent, EventMeta, Projection], IntegrationEvent]
 """Carries an integration event to one consumer (encode, send, decode, check)."""
 BatchListener = Callable[[str, frozenset[str]], object]

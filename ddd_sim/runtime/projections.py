@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from ddd_sim.integration.translation import Translator
 from ddd_sim.runtime.clock import Clock
 from ddd_sim.runtime.projection_feed import (
     BatchListener,
     ProjectionConsumer,
     Rejection,
-    Translator,
     Wire,
     checkpoint_name,
 )

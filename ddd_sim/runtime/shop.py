@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any, Protocol
 
+from ddd_sim.integration.translation import Translator
 from ddd_sim.runtime.buses import CommandBus, QueryBus
 from ddd_sim.runtime.clock import Clock
-from ddd_sim.runtime.projection_feed import Translator, Wire
+from ddd_sim.runtime.projection_feed import Wire
 from ddd_sim.runtime.projections import Lag, ProjectionRunner
 from ddd_sim.runtime.query_cache import CachedQueries, CacheRule
 from ddd_sim.runtime.subscriptions import PollResult

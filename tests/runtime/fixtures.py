@@ -14,8 +14,9 @@ from ddd_sim.contexts.payment.domain.events import (
 )
 from ddd_sim.infrastructure.eventstore.factory import open_store
 from ddd_sim.integration.base import IntegrationEvent
+from ddd_sim.integration.translation import Translator
 from ddd_sim.runtime.buses import CommandBus, QueryBus
-from ddd_sim.runtime.projection_feed import Translator, Wire
+from ddd_sim.runtime.projection_feed import Wire
 from ddd_sim.runtime.projections import ProjectionRunner
 from ddd_sim.shared.cqrs import CommandContext, CommandResult, save
 from ddd_sim.shared.messages import Command, Query, message

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 
 from ddd_sim.integration.base import IntegrationEvent
 from ddd_sim.runtime.clock import ManualClock
+from ddd_sim.runtime.projections import ProjectionRunner
 from ddd_sim.shared.errors import ConsistencyTimeout, ContractViolation
 from ddd_sim.shared.read_models import EventMeta, Projection
 from tests.runtime.fixtures import (
@@ -188,3 +193,53 @@ def test_unknown_projection_names_are_refused_with_the_known_ones() -> None:
         shop.runner.lag("nope")
     with pytest.raises(ValueError, match="already registered"):
         shop.runner.add(Balances())
+
+
+class _FailingCheckpoint:
+    """A store whose next checkpoint save fails, after the batch's effects."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+        self.armed = True
+
+    def transaction(self) -> Any:
+        outer = self
+
+        class _Tx:
+            def __init__(self, inner: Any) -> None:
+                self._inner = inner
+
+            def save_checkpoint(self, consumer: str, position: int) -> None:
+                if outer.armed:
+                    outer.armed = False
+                    raise OSError("disk full while saving the checkpoint")
+                self._inner.save_checkpoint(consumer, position)
+
+            def __getattr__(self, name: str) -> Any:
+                return getattr(self._inner, name)
+
+        @contextlib.contextmanager
+        def wrapped() -> Iterator[Any]:
+            with self._store.transaction() as tx:
+                yield _Tx(tx)
+
+        return wrapped()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+
+def test_a_failed_checkpoint_save_takes_the_batch_effects_with_it() -> None:
+    shop = make_shop()
+    fill(shop)
+    flaky = _FailingCheckpoint(shop.store)
+    runner = ProjectionRunner(flaky, shop.runner._registry, batch_size=10)  # type: ignore[arg-type]
+    runner.add(Balances())
+    with pytest.raises(OSError, match="disk full"):
+        runner.poll("test.balances")
+    assert runner.reader("test.balances").all() == {}  # effects rolled back too
+    assert runner.lag("test.balances").checkpoint == 0
+    runner.poll("test.balances")
+    doc = runner.reader("test.balances").get("Account-ACC-1")
+    assert doc is not None
+    assert (doc["balance"], doc["events"]) == ("140.00", 5)  # each event once

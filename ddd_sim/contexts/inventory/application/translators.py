@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 from ddd_sim.contexts.inventory.domain import events as domain
 from ddd_sim.integration import events as published
 from ddd_sim.integration.base import IntegrationEvent
+from ddd_sim.integration.translation import Translator, expect
 from ddd_sim.shared.messages import DomainEvent
 from ddd_sim.shared.read_models import EventMeta
-
-_E = TypeVar("_E", bound=DomainEvent)
-Translator = Callable[[DomainEvent, EventMeta], IntegrationEvent | None]
-
-
-def _expect(event: DomainEvent, cls: type[_E]) -> _E:
-    """A translator only ever receives the stored type it is registered for."""
-    if not isinstance(event, cls):
-        raise TypeError(f"expected {cls.__name__}, got {type(event).__name__}")
-    return event
 
 
 def product_listed(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
     """A listing is published with its name and list price."""
-    e = _expect(event, domain.ProductListed)
+    e = expect(event, domain.ProductListed)
     return published.ProductListed(
         product_id=str(e.product_id), name=e.name, price=e.price
     )
@@ -32,7 +20,7 @@ def product_listed(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
 
 def stock_received(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
     """An arrival is published with the available count after it."""
-    e = _expect(event, domain.StockReceived)
+    e = expect(event, domain.StockReceived)
     return published.StockReceived(
         product_id=str(e.product_id), quantity=e.quantity, available=e.available
     )
@@ -40,7 +28,7 @@ def stock_received(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
 
 def stock_reserved(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
     """A reservation is published with the order and the available count after it."""
-    e = _expect(event, domain.StockReserved)
+    e = expect(event, domain.StockReserved)
     return published.StockReserved(
         product_id=str(e.product_id),
         order_id=str(e.order_id),
@@ -51,7 +39,7 @@ def stock_reserved(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
 
 def stock_released(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
     """A release is published with the order and the available count after it."""
-    e = _expect(event, domain.StockReleased)
+    e = expect(event, domain.StockReleased)
     return published.StockReleased(
         product_id=str(e.product_id),
         order_id=str(e.order_id),
@@ -62,7 +50,7 @@ def stock_released(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
 
 def stock_shipped(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
     """Reserved units leaving the warehouse are published as shipped stock."""
-    e = _expect(event, domain.ReservedStockShipped)
+    e = expect(event, domain.ReservedStockShipped)
     return published.StockShipped(
         product_id=str(e.product_id), order_id=str(e.order_id), quantity=e.quantity
     )

@@ -6,38 +6,25 @@ Wallet and card payments publish the same three facts, told apart by
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 from ddd_sim.contexts.payment.domain.card_events import (
     CardPaymentCaptured,
     CardPaymentDeclined,
     CardPaymentRefunded,
 )
 from ddd_sim.contexts.payment.domain.events import WalletCharged, WalletRefunded
-from ddd_sim.integration.base import IntegrationEvent
 from ddd_sim.integration.events import (
     PaymentCaptured,
     PaymentDeclined,
     PaymentRefunded,
 )
+from ddd_sim.integration.translation import Translator, expect
 from ddd_sim.shared.messages import DomainEvent
 from ddd_sim.shared.read_models import EventMeta
-
-Translator = Callable[[DomainEvent, EventMeta], IntegrationEvent | None]
-_E = TypeVar("_E", bound=DomainEvent)
-
-
-def _expect(event: DomainEvent, cls: type[_E]) -> _E:
-    """The event as the class its stored type promises."""
-    if not isinstance(event, cls):
-        raise TypeError(f"expected {cls.__name__}, got {type(event).__name__}")
-    return event
 
 
 def wallet_charged(event: DomainEvent, meta: EventMeta) -> PaymentCaptured:
     """A wallet charge is a captured payment by wallet."""
-    charged = _expect(event, WalletCharged)
+    charged = expect(event, WalletCharged)
     return PaymentCaptured(
         payment_id=charged.payment_id,
         order_id=charged.order_id,
@@ -49,7 +36,7 @@ def wallet_charged(event: DomainEvent, meta: EventMeta) -> PaymentCaptured:
 
 def card_captured(event: DomainEvent, meta: EventMeta) -> PaymentCaptured:
     """A captured card payment is a captured payment by card."""
-    captured = _expect(event, CardPaymentCaptured)
+    captured = expect(event, CardPaymentCaptured)
     return PaymentCaptured(
         payment_id=captured.payment_id,
         order_id=captured.order_id,
@@ -61,7 +48,7 @@ def card_captured(event: DomainEvent, meta: EventMeta) -> PaymentCaptured:
 
 def card_declined(event: DomainEvent, meta: EventMeta) -> PaymentDeclined:
     """A declined card payment publishes the provider's decline code as reason."""
-    declined = _expect(event, CardPaymentDeclined)
+    declined = expect(event, CardPaymentDeclined)
     return PaymentDeclined(
         payment_id=declined.payment_id,
         order_id=declined.order_id,
@@ -73,7 +60,7 @@ def card_declined(event: DomainEvent, meta: EventMeta) -> PaymentDeclined:
 
 def wallet_refunded(event: DomainEvent, meta: EventMeta) -> PaymentRefunded:
     """A wallet refund gives a payment back."""
-    refunded = _expect(event, WalletRefunded)
+    refunded = expect(event, WalletRefunded)
     return PaymentRefunded(
         payment_id=refunded.payment_id,
         order_id=refunded.order_id,
@@ -84,7 +71,7 @@ def wallet_refunded(event: DomainEvent, meta: EventMeta) -> PaymentRefunded:
 
 def card_refunded(event: DomainEvent, meta: EventMeta) -> PaymentRefunded:
     """A card refund gives a payment back."""
-    refunded = _expect(event, CardPaymentRefunded)
+    refunded = expect(event, CardPaymentRefunded)
     return PaymentRefunded(
         payment_id=refunded.payment_id,
         order_id=refunded.order_id,

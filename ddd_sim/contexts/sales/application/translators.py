@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 from ddd_sim.contexts.sales.domain import events as domain
 from ddd_sim.integration import events as published
 from ddd_sim.integration.base import IntegrationEvent
+from ddd_sim.integration.translation import Translator, expect
 from ddd_sim.shared.messages import DomainEvent
 from ddd_sim.shared.read_models import EventMeta
-
-_E = TypeVar("_E", bound=DomainEvent)
-Translator = Callable[[DomainEvent, EventMeta], IntegrationEvent | None]
-
-
-def _expect(event: DomainEvent, cls: type[_E]) -> _E:
-    """A translator only ever receives the stored type it is registered for."""
-    if not isinstance(event, cls):
-        raise TypeError(f"expected {cls.__name__}, got {type(event).__name__}")
-    return event
 
 
 def order_placed(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
     """A placement is published with every line and the total."""
-    e = _expect(event, domain.OrderPlaced)
+    e = expect(event, domain.OrderPlaced)
     return published.OrderPlaced(
         order_id=str(e.order_id),
         customer_id=str(e.customer_id),
@@ -42,7 +30,7 @@ def order_placed(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
 
 def order_confirmed(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
     """A confirmation is published with the customer and total."""
-    e = _expect(event, domain.OrderConfirmed)
+    e = expect(event, domain.OrderConfirmed)
     return published.OrderConfirmed(
         order_id=str(e.order_id), customer_id=str(e.customer_id), total=e.total
     )
@@ -50,7 +38,7 @@ def order_confirmed(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
 
 def order_shipped(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
     """A shipping is published with the shipment it left with."""
-    e = _expect(event, domain.OrderShipped)
+    e = expect(event, domain.OrderShipped)
     return published.OrderShipped(
         order_id=str(e.order_id),
         customer_id=str(e.customer_id),
@@ -60,7 +48,7 @@ def order_shipped(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
 
 def order_cancelled(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
     """A cancellation is published with the total to give back and the reason."""
-    e = _expect(event, domain.OrderCancelled)
+    e = expect(event, domain.OrderCancelled)
     return published.OrderCancelled(
         order_id=str(e.order_id),
         customer_id=str(e.customer_id),
@@ -71,7 +59,7 @@ def order_cancelled(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
 
 def order_completed(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
     """A completion is published with the customer and total."""
-    e = _expect(event, domain.OrderCompleted)
+    e = expect(event, domain.OrderCompleted)
     return published.OrderCompleted(
         order_id=str(e.order_id), customer_id=str(e.customer_id), total=e.total
     )
