@@ -75,6 +75,22 @@ def _parser() -> argparse.ArgumentParser:
         help="what a change to CONTEXT reaches: consumers, sagas, read models",
     )
     commands.add_parser(
+        "projections",
+        help="list the read models with their handler versions and lag",
+        description="Every projection: running handler version, versions known, "
+        "checkpoint, lag in events and simulated ms, documents held. Lists them "
+        "as they are, without catching up.",
+    )
+    rebuild = commands.add_parser(
+        "rebuild",
+        help="fold the log again into a read model and show what changed",
+        description="Rebuild a projection from the whole log beside the running "
+        "one, swap it in atomically, and print the diff against the old model. "
+        "--version picks another handler version (a fix applied to the past).",
+    )
+    rebuild.add_argument("projection", metavar="PROJECTION")
+    rebuild.add_argument("--version", type=int, metavar="N", help="handler version")
+    commands.add_parser(
         "demo",
         help="write the pattern catalogue's examples (61-70, 77-80) into the store",
         description="Run examples 61-70 and 77-80 (event store, snapshots, "
@@ -174,6 +190,65 @@ def _catalog(form: str, impact: str | None) -> str:
     return renderers[form](catalog)
 
 
+def _projections(location: str | None, *, fast: bool) -> str:
+    from ddd_sim.bootstrap import bootstrap
+
+    app = bootstrap(location, fast=fast)
+    try:
+        shop = app.shop
+        lines = [
+            f"{'projection':<26}{'version':>8}  {'known':<8}{'checkpoint':>11}"
+            f"{'lag':>7}{'lag ms':>10}{'documents':>10}"
+        ]
+        for name in shop.projections.names():
+            lag = shop.projections.lag(name)
+            known = ",".join(f"v{v}" for v in sorted(shop.handler_versions[name]))
+            documents = len(shop.projections.reader(name).all())
+            lines.append(
+                f"{name:<26}{'v' + str(lag.version):>8}  {known:<8}"
+                f"{lag.checkpoint:>11}{lag.events:>7}{lag.sim_ms:>10g}{documents:>10}"
+            )
+        return "\n".join(lines)
+    finally:
+        app.close()
+
+
+def _rebuild(
+    location: str | None, projection: str, version: int | None, *, fast: bool
+) -> str:
+    import time
+
+    from ddd_sim.bootstrap import bootstrap
+
+    app = bootstrap(location, fast=fast)
+    try:
+        shown = [-1]
+
+        def progress(done: int, total: int) -> bool:
+            tenth = 10 * done // max(total, 1)
+            if tenth > shown[0]:
+                shown[0] = tenth
+                print(f"  {projection}: {done}/{total}", file=sys.stderr)
+            return True
+
+        started = time.perf_counter()
+        report = app.shop.rebuild(projection, version=version, progress=progress)
+        took = time.perf_counter() - started
+        lines = [
+            f"rebuilt {projection} v{report.old_version} -> v{report.new_version} "
+            f"from {report.events} events in {took:.2f} s: {report.diff.summary()}"
+        ]
+        for change in report.diff.changed[:20]:
+            lines.append(
+                f"  {change.key} {change.path}: {change.old!r} -> {change.new!r}"
+            )
+        lines += [f"  + {key}" for key in report.diff.added[:10]]
+        lines += [f"  - {key}" for key in report.diff.removed[:10]]
+        return "\n".join(lines)
+    finally:
+        app.close()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     args = _parser().parse_args(argv)
@@ -187,6 +262,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 until=args.until_position,
                 fast=args.fast,
             )
+        elif args.command == "projections":
+            print(_projections(args.db, fast=args.fast))
+        elif args.command == "rebuild":
+            print(_rebuild(args.db, args.projection, args.version, fast=args.fast))
         elif args.command == "catalog":
             print(_catalog(args.format, args.impact))
         elif args.command == "inspect":

@@ -9,7 +9,7 @@ wait for one to reach a version, and say which context owns a stream.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any, Protocol
@@ -18,7 +18,7 @@ from ddd_sim.integration.translation import Translator
 from ddd_sim.runtime.buses import CommandBus, QueryBus
 from ddd_sim.runtime.clock import Clock
 from ddd_sim.runtime.projection_feed import Wire
-from ddd_sim.runtime.projections import Lag, ProjectionRunner
+from ddd_sim.runtime.projections import Lag, ProjectionRunner, RebuildReport
 from ddd_sim.runtime.query_cache import CachedQueries, CacheRule
 from ddd_sim.runtime.subscriptions import PollResult
 from ddd_sim.shared.cqrs import CommandContext, CommandResult, ContextDeps
@@ -26,6 +26,7 @@ from ddd_sim.shared.errors import UnknownMessage
 from ddd_sim.shared.ids import IdFactory
 from ddd_sim.shared.messages import Command, Query
 from ddd_sim.shared.ports import EventStore
+from ddd_sim.shared.read_models import Projection
 from ddd_sim.shared.serialization import EventRegistry
 
 
@@ -78,6 +79,8 @@ class ShopRuntime:
     clock: Clock
     stream_owners: dict[str, str]
     contexts: tuple[str, ...]
+    handler_versions: dict[str, dict[int, type[Projection]]]
+    """Every projection's handler classes by version: the running one and retired."""
 
     def execute(
         self,
@@ -109,6 +112,33 @@ class ShopRuntime:
         """Wait (in simulated time) until ``projection`` reflects a command's write."""
         return self.projections.wait_for(
             projection, clock=self.clock, timeout=timeout, position=result.position
+        )
+
+    def rebuild(
+        self,
+        projection: str,
+        *,
+        version: int | None = None,
+        progress: Callable[[int, int], bool] | None = None,
+    ) -> RebuildReport:
+        """Fold the log again with a handler version (default: the running one).
+
+        Rebuilding with another version is how a fix reaches the past: the
+        report's diff says what the new handler changes in the read model.
+        """
+        known = self.handler_versions.get(projection)
+        if known is None:
+            self.projections.projection(projection)  # raises, naming the known ones
+            raise UnknownMessage(f"unknown projection {projection!r}")
+        wanted = self.projections.projection(projection).version
+        wanted = wanted if version is None else version
+        if wanted not in known:
+            versions = ", ".join(f"v{v}" for v in sorted(known))
+            raise UnknownMessage(
+                f"{projection} has no handler version {wanted} (known: {versions})"
+            )
+        return self.projections.rebuild(
+            projection, projection=known[wanted](), progress=progress
         )
 
     def context_of(self, stream_id: str) -> str:
@@ -154,9 +184,19 @@ def build_shop(
     runner = ProjectionRunner(
         store, registry, translators=translators, wire=wire, batch_size=batch_size
     )
+    versions: dict[str, dict[int, type[Projection]]] = {}
     for context in contexts:
         for projection_class in context.wiring.PROJECTIONS:
             runner.add(projection_class())
+        retired = getattr(context.wiring, "RETIRED_PROJECTIONS", ())
+        for projection_class in (*context.wiring.PROJECTIONS, *retired):
+            by_version = versions.setdefault(projection_class.name, {})
+            if projection_class.version in by_version:
+                raise ValueError(
+                    f"{projection_class.name} v{projection_class.version} is "
+                    "declared twice"
+                )
+            by_version[projection_class.version] = projection_class
     deps = ContextDeps(
         store=store,
         registry=registry,
@@ -186,4 +226,5 @@ def build_shop(
         clock=clock,
         stream_owners=owners,
         contexts=tuple(c.name for c in contexts),
+        handler_versions=versions,
     )

@@ -84,3 +84,27 @@ def test_catalog_text_impact_cml_and_dot(tmp_path: Path) -> None:
     assert "unknown bounded context 'warehouse'; known contexts: analytics" in (
         unknown.stderr
     )
+
+
+def test_projections_list_their_versions_and_lag_and_rebuild_shows_a_diff(
+    session: tuple[Path, Path],
+) -> None:
+    home, db = session
+    listed = run_cli("--db", str(db), "projections", home=home)
+    assert listed.returncode == 0, listed.stderr
+    rows = {line.split()[0]: line.split() for line in listed.stdout.splitlines()[1:]}
+    assert len(rows) == 12
+    assert rows["sales.order_list"][1] == "v1"
+    rebuilt = run_cli("--db", str(db), "rebuild", "sales.order_list", home=home)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "rebuilt sales.order_list v1 -> v1 from 3 events" in rebuilt.stdout
+    assert "0 added, 0 removed, 0 changed" in rebuilt.stdout
+    assert "sales.order_list: " in rebuilt.stderr  # progress
+    for args, message in (
+        (("rebuild", "sales.order_list", "--version", "9"), "has no handler version 9"),
+        (("rebuild", "nope"), "unknown projection 'nope' (known: analytics.sales"),
+    ):
+        failed = run_cli("--db", str(db), *args, home=home)
+        assert failed.returncode == 2
+        assert message in failed.stderr
+        assert "Traceback" not in failed.stderr
