@@ -169,6 +169,14 @@ def _decimal_text(text: Any, name: str) -> float:
         raise problem from exc
 
 
+def sent_id(text: str) -> uuid.UUID:
+    """The CloudEvents ``id``, which on our wire is always a stored event's UUID."""
+    try:
+        return uuid.UUID(text)
+    except ValueError as exc:
+        raise ContractViolation(f"id must be a UUID, got {text!r}") from exc
+
+
 def sent_uuid(sent: Mapping[str, Any], name: str) -> uuid.UUID | None:
     """A UUID-valued attribute, None when absent, refused when malformed."""
     text = sent.get(name)

@@ -16,6 +16,7 @@ from typing import Any, TextIO
 from ddd_sim.integration.envelope import (
     JSON_CONTENT_TYPE,
     read_event,
+    sent_id,
     sent_sim_time,
     sent_uuid,
     sim_timestamp,
@@ -150,7 +151,7 @@ def _parse_line(line: str) -> ExportedEvent:
             f"source {cloud_event.get_source()!r} does not match /{context}/{stream_id}"
         )
     return ExportedEvent(
-        event_id=_uuid_of(cloud_event.get_id()),
+        event_id=sent_id(cloud_event.get_id()),
         context=context,
         type=event_type,
         stream_id=stream_id,
@@ -162,14 +163,6 @@ def _parse_line(line: str) -> ExportedEvent:
         correlation_id=sent_uuid(sent, "correlationid"),
         causation_id=sent_uuid(sent, "causationid"),
     )
-
-
-def _uuid_of(text: str) -> uuid.UUID:
-    """The event id, which the store always keeps as a UUID."""
-    try:
-        return uuid.UUID(text)
-    except ValueError as exc:
-        raise ContractViolation(f"id must be a UUID, got {text!r}") from exc
 
 
 def _count(sent: Mapping[str, Any], name: str) -> int:

@@ -33,17 +33,18 @@ def _fields(cls: type[Any]) -> tuple[tuple[str, Any], ...]:
     return fields
 
 
-def _is_optional(hint: Any) -> bool:
-    """True for an ``X | None`` hint."""
-    return typing.get_origin(hint) in (typing.Union, types.UnionType)
+def _without_none(hint: Any) -> Any:
+    """``X`` for an ``X | None`` hint; any other hint as it is."""
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return next(a for a in typing.get_args(hint) if a is not type(None))
+    return hint
 
 
 def _encode(hint: Any, value: Any) -> Any:
     """One field value in its JSON form."""
     if value is None:
         return None
-    if _is_optional(hint):
-        hint = next(a for a in typing.get_args(hint) if a is not type(None))
+    hint = _without_none(hint)
     if typing.get_origin(hint) is tuple:
         item = typing.get_args(hint)[0]
         return [_encode(item, v) for v in value]
@@ -82,8 +83,7 @@ def _decode(hint: Any, value: Any, path: str) -> Any:
     """One field value from its JSON form."""
     if value is None:
         return None
-    if _is_optional(hint):
-        hint = next(a for a in typing.get_args(hint) if a is not type(None))
+    hint = _without_none(hint)
     if typing.get_origin(hint) is tuple:
         item = typing.get_args(hint)[0]
         return tuple(_decode(item, v, f"{path}[{i}]") for i, v in enumerate(value))

@@ -18,6 +18,7 @@ from ddd_sim.integration.envelope import (
     JSON_CONTENT_TYPE,
     check_sim_time,
     read_event,
+    sent_id,
     sent_sim_time,
     sent_uuid,
     sim_timestamp,
@@ -138,7 +139,7 @@ def decode(
     contract.check(payload)
     return Delivery(
         event=from_data(contract.event_class, payload),  # type: ignore[arg-type]
-        event_id=_event_id(cloud_event.get_id()),
+        event_id=sent_id(cloud_event.get_id()),
         type=event_type,
         version=version,
         source=cloud_event.get_source(),
@@ -147,11 +148,3 @@ def decode(
         correlation_id=sent_uuid(sent, "correlationid"),
         causation_id=sent_uuid(sent, "causationid"),
     )
-
-
-def _event_id(text: str) -> uuid.UUID:
-    """The CloudEvents id, which on our wire is always a UUID."""
-    try:
-        return uuid.UUID(text)
-    except ValueError as exc:
-        raise ContractViolation(f"id must be a UUID, got {text!r}") from exc

@@ -7,7 +7,6 @@ import uuid
 from typing import Any
 
 from ddd_sim.contexts.billing.application import wiring
-from ddd_sim.contexts.billing.application.invoices_view import InvoiceList
 from ddd_sim.contexts.billing.application.orders_view import BillingOrders
 from ddd_sim.integration.events import (
     OrderCancelled,
@@ -16,14 +15,14 @@ from ddd_sim.integration.events import (
     PaymentCaptured,
     PaymentRefunded,
 )
-from ddd_sim.shared.cqrs import CommandContext, CommandResult
+from ddd_sim.shared.cqrs import CommandResult
 from ddd_sim.shared.money import Money
 from ddd_sim.shared.read_models import (
     EventMeta,
     TransactionReadModel,
     collection_name,
 )
-from tests.shop.support import fold_domain, make_deps
+from tests.shop.support import ContextWorld
 
 
 def placed(
@@ -68,13 +67,13 @@ def refunded(
     )
 
 
-class BillingWorld:
+class BillingWorld(ContextWorld):
     """Billing's handlers over a memory store; ``publish`` folds into billing.orders."""
 
+    catch_up_on_ask = False
+
     def __init__(self) -> None:
-        self.deps = make_deps(*wiring.EVENTS, projections=wiring.PROJECTIONS)
-        self.commands = wiring.command_handlers(self.deps)
-        self.queries = wiring.query_handlers(self.deps)
+        super().__init__(wiring)
         self._positions = itertools.count(1)
         self.now = 0.0
 
@@ -100,14 +99,11 @@ class BillingWorld:
         """billing.orders' document for one order."""
         return self.deps.read_model(BillingOrders.name).get(order_id)
 
-    def do(self, command: Any, at: float = 100.0) -> CommandResult:
+    def do(self, command: Any, at: float | None = 100.0) -> CommandResult:
         """Run a command, then let billing.invoices catch up."""
-        result = self.commands[type(command)](command, CommandContext(sim_time=at))
-        fold_domain(self.deps, InvoiceList())
+        result = super().do(command, at)
+        self.refresh()
         return result
-
-    def ask(self, query: Any) -> Any:
-        return self.queries[type(query)](query)
 
     def stored_types(self) -> list[str]:
         return [e.type for e in self.deps.store.read_all()]

@@ -6,10 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ddd_sim.contexts.inventory.application import wiring
-from ddd_sim.contexts.inventory.application.stock_projection import StockProjection
 from ddd_sim.contexts.inventory.domain.product import Product
-from ddd_sim.shared.cqrs import CommandContext, CommandResult
-from tests.shop.support import fold_domain, make_deps
+from tests.shop.support import ContextWorld
 
 
 class FakeCatalog:
@@ -22,8 +20,10 @@ class FakeCatalog:
         return [dict(r) for r in self.records]
 
 
-class Inventory:
-    """Send commands and queries to inventory's tables; fold its stock view."""
+class Inventory(ContextWorld):
+    """Inventory's tables, one simulated second per command; folds its stock view."""
+
+    tick = 1.0
 
     def __init__(
         self,
@@ -31,28 +31,13 @@ class Inventory:
         legacy_catalog: Any = None,
         snapshot_every: dict[str, int] | None = None,
     ) -> None:
-        self.deps = make_deps(
-            *wiring.EVENTS,
-            projections=wiring.PROJECTIONS,
+        ports = {"legacy_catalog": legacy_catalog}
+        super().__init__(
+            wiring,
             snapshot_every=snapshot_every,
+            command_ports=ports,
+            query_ports=ports,
         )
-        self.commands = wiring.command_handlers(
-            self.deps, legacy_catalog=legacy_catalog
-        )
-        self.queries = wiring.query_handlers(self.deps, legacy_catalog=legacy_catalog)
-        self.clock = 0.0
-
-    def do(self, command: Any) -> CommandResult:
-        self.clock += 1.0
-        handler = self.commands[type(command)]
-        return handler(command, CommandContext(sim_time=self.clock))
-
-    def ask(self, query: Any) -> Any:
-        self.refresh()
-        return self.queries[type(query)](query)
-
-    def refresh(self) -> None:
-        fold_domain(self.deps, StockProjection())
 
     def product(self, product_id: Any) -> Product:
         product: Product = self.deps.repository(Product).load(str(product_id))

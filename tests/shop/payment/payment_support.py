@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
+from ddd_sim.contexts.payment.application import wiring
 from ddd_sim.contexts.payment.application.card_provider import SimulatedCardProvider
-from ddd_sim.contexts.payment.application.wiring import (
-    EVENTS,
-    PROJECTIONS,
-    command_handlers,
-    query_handlers,
-    register_upcasters,
-)
-from ddd_sim.shared.cqrs import CommandContext, CommandResult, ContextDeps
+from ddd_sim.shared.cqrs import ContextDeps
 from ddd_sim.shared.ids import AccountId, CustomerId, OrderId
 from ddd_sim.shared.money import Money
-from tests.shop.support import make_deps
+from tests.shop.support import ContextWorld
 
 
 def usd(amount: str) -> Money:
@@ -35,24 +28,23 @@ def order(n: int) -> OrderId:
     return OrderId.from_number(n)
 
 
-@dataclass
-class Payment:
-    """The payment context wired on one store, with its simulated provider."""
+class Payment(ContextWorld):
+    """The payment context wired on one store, with its simulated card provider.
 
-    deps: ContextDeps
-    provider: SimulatedCardProvider = field(default_factory=SimulatedCardProvider)
+    Its read-model tests fold the views by hand, so ``ask`` reads them as they stand.
+    """
 
-    def __post_init__(self) -> None:
-        self.commands = command_handlers(self.deps, card_provider=self.provider)
-        self.queries = query_handlers(self.deps)
+    catch_up_on_ask = False
 
-    def do(self, command: Any, at: float = 0.0) -> CommandResult:
-        """Run a command at a simulated time."""
-        return self.commands[type(command)](command, CommandContext(sim_time=at))
-
-    def ask(self, query: Any) -> Any:
-        """Run a query."""
-        return self.queries[type(query)](query)
+    def __init__(
+        self,
+        deps: ContextDeps | None = None,
+        provider: SimulatedCardProvider | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.provider = provider or SimulatedCardProvider()
+        ports = {"card_provider": self.provider}
+        super().__init__(wiring, deps=deps, command_ports=ports, **kwargs)
 
     def stored(self) -> list[tuple[str, dict[str, Any]]]:
         """Every stored event as (type, payload), oldest first."""
@@ -66,8 +58,4 @@ def payment(
     **kwargs: Any,
 ) -> Payment:
     """A fresh payment context on a memory store (or the given ``store``)."""
-    deps = make_deps(
-        *EVENTS, projections=PROJECTIONS, snapshot_every=snapshot_every, **kwargs
-    )
-    register_upcasters(deps.registry.upcasters)
-    return Payment(deps, provider or SimulatedCardProvider())
+    return Payment(provider=provider, snapshot_every=snapshot_every, **kwargs)

@@ -7,11 +7,9 @@ from typing import Any
 from ddd_sim.contexts.sales.application import wiring
 from ddd_sim.contexts.sales.domain.lines import OrderLineInput
 from ddd_sim.contexts.sales.domain.order import Order
-from ddd_sim.shared.cqrs import CommandContext, CommandResult
-from ddd_sim.shared.events import EventData
 from ddd_sim.shared.ids import ProductId
 from ddd_sim.shared.money import Money
-from tests.shop.support import fold_domain, make_deps
+from tests.shop.support import ContextWorld
 
 
 def line(product: str, quantity: int, price: str, currency: str = "USD") -> Any:
@@ -23,43 +21,13 @@ def line(product: str, quantity: int, price: str, currency: str = "USD") -> Any:
     )
 
 
-class StaleFirstRead:
-    """A store whose next stream read sees nothing, like the loser of a race."""
+class SalesWorld(ContextWorld):
+    """Sales' tables, ten simulated seconds per command; folds its three order views."""
 
-    def __init__(self, store: Any) -> None:
-        self._store = store
-        self.stale = False
-
-    def read_stream_data(self, *args: Any, **kwargs: Any) -> list[EventData]:
-        if self.stale:
-            self.stale = False
-            return []
-        return self._store.read_stream_data(*args, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._store, name)
-
-
-class SalesWorld:
-    """Send commands and queries to sales' tables; fold its three order views."""
+    tick = 10.0
 
     def __init__(self, *, store: Any = None) -> None:
-        self.deps = make_deps(
-            *wiring.EVENTS, store=store, projections=wiring.PROJECTIONS
-        )
-        self.commands = wiring.command_handlers(self.deps)
-        self.queries = wiring.query_handlers(self.deps)
-        self.clock = 0.0
-
-    def do(self, command: Any) -> CommandResult:
-        self.clock += 10.0
-        handler = self.commands[type(command)]
-        return handler(command, CommandContext(sim_time=self.clock))
-
-    def ask(self, query: Any) -> Any:
-        for projection in wiring.PROJECTIONS:
-            fold_domain(self.deps, projection())
-        return self.queries[type(query)](query)
+        super().__init__(wiring, store=store)
 
     def order(self, order_id: Any) -> Order:
         order: Order = self.deps.repository(Order).load(str(order_id))

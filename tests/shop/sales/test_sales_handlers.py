@@ -19,7 +19,8 @@ from ddd_sim.infrastructure.eventstore.factory import open_store
 from ddd_sim.shared.errors import NotFound, WrongExpectedVersion
 from ddd_sim.shared.ids import CustomerId, OrderId
 from ddd_sim.shared.money import Money
-from tests.shop.sales.sales_world import SalesWorld, StaleFirstRead, line
+from tests.shop.sales.sales_world import SalesWorld, line
+from tests.shop.support import StaleFirstRead
 
 OID = OrderId("ORD-001")
 CID = CustomerId("CUST-001")

@@ -29,7 +29,8 @@ from ddd_sim.shared.errors import NotFound
 from ddd_sim.shared.ids import OrderId
 from ddd_sim.shared.messages import DomainEvent
 from ddd_sim.shared.read_models import EventMeta
-from tests.shop.shipping.shipping_world import ShippingWorld, StaleFirstRead
+from tests.shop.shipping.shipping_world import ShippingWorld
+from tests.shop.support import StaleFirstRead
 
 ORD1, ORD2 = OrderId("ORD-001"), OrderId("ORD-002")
 

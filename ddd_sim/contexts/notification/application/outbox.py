@@ -10,18 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ddd_sim.contexts.notification.domain.messages import compose
-from ddd_sim.integration.events import (
-    CustomerRegistered,
-    OrderCancelled,
-    OrderConfirmed,
-    OrderPlaced,
-    OrderShipped,
-    PaymentDeclined,
-    PaymentRefunded,
-    ShipmentCreated,
-    ShipmentDelivered,
-)
+from ddd_sim.contexts.notification.domain.messages import MESSAGE_EVENTS, compose
+from ddd_sim.integration.events import CustomerRegistered
 from ddd_sim.shared.read_models import EventMeta, Projection, ReadModelWriter
 
 CHANNEL = "email"
@@ -49,17 +39,7 @@ class Outbox(Projection):
     name = "notification.outbox"
     version = 1
     source = "integration"
-    event_types = (
-        CustomerRegistered.event_type,
-        OrderPlaced.event_type,
-        OrderConfirmed.event_type,
-        OrderShipped.event_type,
-        OrderCancelled.event_type,
-        PaymentDeclined.event_type,
-        PaymentRefunded.event_type,
-        ShipmentCreated.event_type,
-        ShipmentDelivered.event_type,
-    )
+    event_types = tuple(cls.event_type for cls in MESSAGE_EVENTS)
     description = (
         "The emails the shop would send (welcome, order, payment and shipment "
         "news), one per published event, with customers' contacts"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ddd_sim.integration.base import IntegrationEvent
 from ddd_sim.integration.events import (
     CustomerRegistered,
     OrderCancelled,
@@ -18,6 +19,19 @@ from ddd_sim.integration.events import (
 )
 
 SECONDS_PER_DAY = 86400
+
+MESSAGE_EVENTS: tuple[type[IntegrationEvent], ...] = (
+    CustomerRegistered,
+    OrderPlaced,
+    OrderConfirmed,
+    OrderShipped,
+    OrderCancelled,
+    PaymentDeclined,
+    PaymentRefunded,
+    ShipmentCreated,
+    ShipmentDelivered,
+)
+"""Every published fact :func:`compose` may write a message for."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from ddd_sim.contexts.payment.application.movements import (
-    ACCOUNT_EVENT_TYPES,
+    AccountDocumentProjection,
+    Movement,
     moved,
-    movement_of,
 )
 from ddd_sim.contexts.payment.application.queries import AccountSearchHit
 from ddd_sim.shared.events import JsonObject
 from ddd_sim.shared.money import Money
-from ddd_sim.shared.read_models import EventMeta, Projection, ReadModelWriter
+from ddd_sim.shared.read_models import EventMeta
 
 HIGH_BALANCE = Decimal(10_000)
 """A balance above this, in any one currency, tags the wallet ``high-balance``."""
@@ -34,37 +33,30 @@ def tags_for(balances: dict[str, str], transaction_count: int) -> list[str]:
     return tags
 
 
-class AccountSearchProjection(Projection):
+class AccountSearchProjection(AccountDocumentProjection):
     """Keeps each wallet's owner, balances and tags for text search."""
 
     name = "payment.account_search"
     version = 1
-    source = "domain"
-    event_types = ACCOUNT_EVENT_TYPES
     description = "Wallets by id, owner and tag (active, new-account, high-balance)"
 
-    def handle(self, event: Any, meta: EventMeta, rm: ReadModelWriter) -> None:
-        """Fold one wallet event into its account's search document."""
-        movement = movement_of(event)
-        doc = rm.get(movement.account_id)
-        if doc is not None and meta.position <= doc["last_position"]:
-            return
+    def folded(
+        self, doc: JsonObject | None, movement: Movement, meta: EventMeta
+    ) -> JsonObject:
+        """The search document after one movement: balances, count and tags."""
         balances = dict(doc["balances"]) if doc else {}
         code = movement.amount.currency
         balances[code] = moved(balances.get(code), movement)
         count = (doc["transaction_count"] if doc else 0) + 1
         owner = movement.owner_id or (doc["owner_id"] if doc else "")
-        rm.put(
-            movement.account_id,
-            {
-                "account_id": movement.account_id,
-                "owner_id": owner,
-                "balances": balances,
-                "transaction_count": count,
-                "tags": tags_for(balances, count),
-                "last_position": meta.position,
-            },
-        )
+        return {
+            "account_id": movement.account_id,
+            "owner_id": owner,
+            "balances": balances,
+            "transaction_count": count,
+            "tags": tags_for(balances, count),
+            "last_position": meta.position,
+        }
 
 
 def matches(doc: JsonObject, text: str) -> bool:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ddd_sim.contexts.payment.application.movements import (
-    ACCOUNT_EVENT_TYPES,
+    AccountDocumentProjection,
     Movement,
     moved,
-    movement_of,
 )
 from ddd_sim.contexts.payment.application.queries import (
     AccountSummary,
@@ -16,29 +13,24 @@ from ddd_sim.contexts.payment.application.queries import (
 )
 from ddd_sim.shared.events import JsonObject
 from ddd_sim.shared.money import Money
-from ddd_sim.shared.read_models import EventMeta, Projection, ReadModelWriter
+from ddd_sim.shared.read_models import EventMeta
 
 
-class AccountSummaryProjection(Projection):
+class AccountSummaryProjection(AccountDocumentProjection):
     """Totals in and out, balance, count and last activity, per wallet and currency.
 
     The opening balance counts as a deposit and as a transaction; charges
-    count as withdrawals, refunds as deposits.  An event at or below the
-    document's last position was already folded and is skipped.
+    count as withdrawals, refunds as deposits.
     """
 
     name = "payment.account_summary"
     version = 1
-    source = "domain"
-    event_types = ACCOUNT_EVENT_TYPES
     description = "Per wallet and currency: deposits, withdrawals, balance, activity"
 
-    def handle(self, event: Any, meta: EventMeta, rm: ReadModelWriter) -> None:
-        """Fold one wallet event into its account's summary document."""
-        movement = movement_of(event)
-        doc = rm.get(movement.account_id)
-        if doc is not None and meta.position <= doc["last_position"]:
-            return
+    def folded(
+        self, doc: JsonObject | None, movement: Movement, meta: EventMeta
+    ) -> JsonObject:
+        """The summary document after one movement: its currency's line and totals."""
         if doc is None:
             doc = {
                 "account_id": movement.account_id,
@@ -46,37 +38,32 @@ class AccountSummaryProjection(Projection):
                 "transaction_count": 0,
                 "currencies": {},
             }
-        rm.put(movement.account_id, _folded(doc, movement, meta))
-
-
-def _folded(doc: JsonObject, movement: Movement, meta: EventMeta) -> JsonObject:
-    """The summary document after one movement."""
-    code = movement.amount.currency
-    currencies = dict(doc["currencies"])
-    zero = str(Money.zero(code).amount)
-    line = dict(
-        currencies.get(code)
-        or {
-            "total_deposits": zero,
-            "total_withdrawals": zero,
-            "balance": zero,
-            "transaction_count": 0,
+        code = movement.amount.currency
+        currencies = dict(doc["currencies"])
+        zero = str(Money.zero(code).amount)
+        line = dict(
+            currencies.get(code)
+            or {
+                "total_deposits": zero,
+                "total_withdrawals": zero,
+                "balance": zero,
+                "transaction_count": 0,
+            }
+        )
+        total = "total_deposits" if movement.inflow else "total_withdrawals"
+        line[total] = str((Money.of(line[total], code) + movement.amount).amount)
+        line["balance"] = moved(line["balance"], movement)
+        line["transaction_count"] += 1
+        line["last_activity"] = meta.sim_time
+        currencies[code] = line
+        return {
+            **doc,
+            "owner_id": movement.owner_id or doc["owner_id"],
+            "transaction_count": doc["transaction_count"] + 1,
+            "last_activity": meta.sim_time,
+            "last_position": meta.position,
+            "currencies": currencies,
         }
-    )
-    total = "total_deposits" if movement.inflow else "total_withdrawals"
-    line[total] = str((Money.of(line[total], code) + movement.amount).amount)
-    line["balance"] = moved(line["balance"], movement)
-    line["transaction_count"] += 1
-    line["last_activity"] = meta.sim_time
-    currencies[code] = line
-    return {
-        **doc,
-        "owner_id": movement.owner_id or doc["owner_id"],
-        "transaction_count": doc["transaction_count"] + 1,
-        "last_activity": meta.sim_time,
-        "last_position": meta.position,
-        "currencies": currencies,
-    }
 
 
 def summary_from(doc: JsonObject) -> AccountSummary:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from ddd_sim.contexts.payment.domain.events import (
     ACCOUNT_EVENTS,
@@ -17,8 +18,10 @@ from ddd_sim.contexts.payment.domain.events import (
     WalletCharged,
     WalletRefunded,
 )
+from ddd_sim.shared.events import JsonObject
 from ddd_sim.shared.messages import DomainEvent
 from ddd_sim.shared.money import Money
+from ddd_sim.shared.read_models import EventMeta, Projection, ReadModelWriter
 
 ACCOUNT_EVENT_TYPES = tuple(cls.event_type for cls in ACCOUNT_EVENTS)
 
@@ -52,3 +55,29 @@ def moved(balance: str | None, movement: Movement) -> str:
     current = Money(Decimal(balance or "0"), movement.amount.currency)
     after = current + movement.amount if movement.inflow else current - movement.amount
     return str(after.amount)
+
+
+class AccountDocumentProjection(Projection):
+    """One document per wallet, refolded by each of its movements.
+
+    An event at or below the document's last position was already folded (a
+    redelivery after a crash) and is skipped.  Subclasses say only how a
+    movement changes the document.
+    """
+
+    source = "domain"
+    event_types = ACCOUNT_EVENT_TYPES
+
+    def handle(self, event: Any, meta: EventMeta, rm: ReadModelWriter) -> None:
+        """Fold one wallet event into its account's document."""
+        movement = movement_of(event)
+        doc = rm.get(movement.account_id)
+        if doc is not None and meta.position <= doc["last_position"]:
+            return
+        rm.put(movement.account_id, self.folded(doc, movement, meta))
+
+    def folded(
+        self, doc: JsonObject | None, movement: Movement, meta: EventMeta
+    ) -> JsonObject:
+        """The document after one movement (``doc`` is None for a new wallet)."""
+        raise NotImplementedError

@@ -134,29 +134,27 @@ class CardPayment(Aggregate):
     def _on_captured(self, event: CardPaymentCaptured) -> None:
         self.status = "captured"
         self.charge_id = event.charge_id
-        self.request = CardChargeRequest(
-            payment_id=event.payment_id,
-            order_id=event.order_id,
-            customer_id=event.customer_id,
-            amount=event.amount,
-            card_last4=event.card_last4,
-            idempotency_key=event.idempotency_key,
-        )
+        self.request = _request_of(event)
 
     @applies(CardPaymentDeclined)
     def _on_declined(self, event: CardPaymentDeclined) -> None:
         self.status = "declined"
         self.decline_code = event.decline_code
-        self.request = CardChargeRequest(
-            payment_id=event.payment_id,
-            order_id=event.order_id,
-            customer_id=event.customer_id,
-            amount=event.amount,
-            card_last4=event.card_last4,
-            idempotency_key=event.idempotency_key,
-        )
+        self.request = _request_of(event)
 
     @applies(CardPaymentRefunded)
     def _on_refunded(self, event: CardPaymentRefunded) -> None:
         self.status = "refunded"
         self.refund_id = event.refund_id
+
+
+def _request_of(event: CardPaymentCaptured | CardPaymentDeclined) -> CardChargeRequest:
+    """The request a settled payment answered, as its stored event tells it."""
+    return CardChargeRequest(
+        payment_id=event.payment_id,
+        order_id=event.order_id,
+        customer_id=event.customer_id,
+        amount=event.amount,
+        card_last4=event.card_last4,
+        idempotency_key=event.idempotency_key,
+    )

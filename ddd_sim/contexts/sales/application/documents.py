@@ -1,4 +1,4 @@
-"""How sales' read models write money and statuses into plain JSON documents."""
+"""How sales' read models keep one plain JSON document per order."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from ddd_sim.contexts.sales.domain.events import (
 )
 from ddd_sim.contexts.sales.domain.order import OrderStatus
 from ddd_sim.shared.money import Money
+from ddd_sim.shared.read_models import EventMeta, Projection, ReadModelWriter
 
 ORDER_EVENT_TYPES: tuple[str, ...] = (
     OrderPlaced.event_type,
@@ -47,3 +48,44 @@ def money_from(doc: Any) -> Money:
 def already_seen(current: Any, position: int) -> bool:
     """True for an event redelivered after a crash between effect and checkpoint."""
     return current is not None and current["last_position"] >= position
+
+
+class OrderDocumentProjection(Projection):
+    """One document per order: begun by its placement, moved on by each later step.
+
+    A step whose placement was never seen is dropped (there is nothing to show
+    it on), and a redelivered event is ignored.  Subclasses say only what the
+    placement stores and what each step adds after the status is set.
+    """
+
+    source = "domain"
+    event_types = ORDER_EVENT_TYPES
+
+    def handle(self, event: Any, meta: EventMeta, rm: ReadModelWriter) -> None:
+        """Fold one order event into that order's document."""
+        key = str(event.order_id)
+        current = rm.get(key)
+        if already_seen(current, meta.position):
+            return
+        if isinstance(event, OrderPlaced):
+            doc: dict[str, Any] = {
+                "order_id": key,
+                "customer_id": str(event.customer_id),
+                **self.placed(event, meta),
+            }
+        elif current is None:
+            return  # a step without its placement cannot be shown
+        else:
+            doc = dict(current)
+        doc["status"] = STATUS_AFTER[type(event)].value
+        self.stepped(doc, event, meta)
+        doc["last_position"] = meta.position
+        rm.put(key, doc)
+
+    def placed(self, event: OrderPlaced, meta: EventMeta) -> dict[str, Any]:
+        """The fields a placement adds after the order and customer ids."""
+        raise NotImplementedError
+
+    def stepped(self, doc: dict[str, Any], event: Any, meta: EventMeta) -> None:
+        """Update ``doc`` after any order event, once its new status is set."""
+        raise NotImplementedError
