@@ -18,6 +18,7 @@ from ddd_sim.contexts.inventory.application.commands import (
 )
 from ddd_sim.contexts.inventory.application.queries import PreviewLegacyImport
 from ddd_sim.contexts.payment.application.commands import (
+    ChargeWallet,
     Deposit,
     OpenAccount,
     PayByCard,
@@ -152,6 +153,26 @@ def run_shop_demo(app: App) -> list[str]:
         f"70 cache:       GetAccountSummary, twice, a deposit, once more: {steps}"
     )
 
+    session.do(
+        ChargeWallet(
+            account_id=account,
+            payment_id=PaymentId(f"PAY-W{second}"),
+            order_id=second,
+            amount=usd("150"),
+            idempotency_key=f"{second}:charge",
+        )
+    )
+    session.catch_up()
+    back = shop.rebuild("payment.account_summary", version=1)
+    fixed = shop.rebuild("payment.account_summary", version=2)
+    mine = [c for c in fixed.diff.changed if c.key == str(account)]
+    balance = next(c for c in mine if c.path.endswith(".balance"))
+    out.append(
+        "70+ versions:   payment.account_summary rebuilt with retired v1 (wallet "
+        f"charges ignored): {back.diff.summary()}; rebuilt with v2, the fix reaches "
+        f"the past: {fixed.diff.summary()}, e.g. {account} {balance.path} "
+        f"{balance.old} -> {balance.new}"
+    )
     out += _context_map_examples(session, customer, second)
     return out
 

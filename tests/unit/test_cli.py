@@ -124,6 +124,10 @@ def test_demo_writes_the_catalogue_examples_and_reruns(tmp_path: Path) -> None:
     assert "finds ACC-D1 (balance over 10,000)" in shop
     assert "ORD-D1-2 pending payment (ORD-D1-1 was cancelled" in shop
     assert "MISS → HIT → INVALIDATED → MISS" in shop
+    assert (
+        "the fix reaches the past: 0 added, 0 removed, 1 changed (7 values), e.g. "
+        "ACC-D1 currencies.USD.balance 10501.00 -> 10351.00" in first.stdout
+    )
     assert "3 to import, 1 skipped, 7 rejected at the boundary" in first.stdout
     assert "version 3 is not supported by this consumer (reads 1)" in first.stdout
     assert "example 80: Customer affects Billing and Sales" in first.stdout

@@ -24,7 +24,7 @@ class AccountSummaryProjection(AccountDocumentProjection):
     """
 
     name = "payment.account_summary"
-    version = 1
+    version = 2
     description = "Per wallet and currency: deposits, withdrawals, balance, activity"
 
     def folded(
@@ -64,6 +64,18 @@ class AccountSummaryProjection(AccountDocumentProjection):
             "last_position": meta.position,
             "currencies": currencies,
         }
+
+
+class AccountSummaryV1(AccountSummaryProjection):
+    """The summary as first written (examples 61-65), before wallets took charges.
+
+    It folds only openings, deposits and withdrawals, so once orders were
+    paid from wallets it overstated every paying customer's balance.  Retired
+    by version 2; kept so a rebuild can show what the fix changed in the past.
+    """
+
+    version = 1
+    event_types = ("AccountOpened", "MoneyDeposited", "MoneyWithdrawn")
 
 
 def summary_from(doc: JsonObject) -> AccountSummary:

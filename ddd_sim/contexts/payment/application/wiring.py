@@ -10,6 +10,7 @@ from ddd_sim.contexts.payment.application.account_search import (
 )
 from ddd_sim.contexts.payment.application.account_summary import (
     AccountSummaryProjection,
+    AccountSummaryV1,
 )
 from ddd_sim.contexts.payment.application.card_handlers import card_command_handlers
 from ddd_sim.contexts.payment.application.card_provider import (
@@ -40,6 +41,8 @@ PROJECTIONS: tuple[type[Projection], ...] = (
     AccountSummaryProjection,
     AccountSearchProjection,
 )
+RETIRED_PROJECTIONS: tuple[type[Projection], ...] = (AccountSummaryV1,)
+"""Earlier handler versions, kept so a rebuild can show what a fix changed."""
 
 
 def command_handlers(
@@ -58,6 +61,7 @@ def query_handlers(deps: ContextDeps) -> QueryTable:
 __all__ = [
     "EVENTS",
     "PROJECTIONS",
+    "RETIRED_PROJECTIONS",
     "STREAM_CATEGORIES",
     "TRANSLATORS",
     "command_handlers",
