@@ -56,8 +56,10 @@ def write_event(attributes: Mapping[str, Any], data: Mapping[str, Any]) -> bytes
     """One CloudEvent as JSON bytes; ``id`` and ``time`` are given, never made up."""
     if "id" not in attributes or "time" not in attributes:
         raise ValueError("a CloudEvent on our wire needs an explicit id and time")
+    # data is plain JSON, so the C encoder can sort it (far faster than a walk)
+    ordered = json.loads(json.dumps(data, sort_keys=True))
     event = CloudEvent(
-        sorted_json({"specversion": SPEC_VERSION, **attributes}), sorted_json(data)
+        sorted_json({"specversion": SPEC_VERSION, **attributes}), ordered
     )
     return _FORMAT.write(event)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -21,16 +22,9 @@ from ddd_sim.shared.money import Money
 _E = TypeVar("_E")
 
 
-_FIELDS: dict[type[Any], tuple[tuple[str, Any], ...]] = {}
-
-
-def _fields(cls: type[Any]) -> tuple[tuple[str, Any], ...]:
-    """A class's published fields, resolved once."""
-    # resolving type hints is slow; a class's fields never change
-    fields = _FIELDS.get(cls)
-    if fields is None:
-        fields = _FIELDS[cls] = published_fields(cls)
-    return fields
+Encoder = Callable[[Any], Any]
+Decoder = Callable[[Any, str], Any]
+_CODECS: dict[type[Any], tuple[tuple[str, Encoder, Decoder], ...]] = {}
 
 
 def _without_none(hint: Any) -> Any:
@@ -40,27 +34,59 @@ def _without_none(hint: Any) -> Any:
     return hint
 
 
-def _encode(hint: Any, value: Any) -> Any:
-    """One field value in its JSON form."""
-    if value is None:
-        return None
+def _codecs(cls: type[Any]) -> tuple[tuple[str, Encoder, Decoder], ...]:
+    """Each published field's encoder and decoder, worked out once per class.
+
+    Reading type hints is slow and a class's fields never change, so every
+    event after the first of its class costs only the conversions themselves.
+    """
+    codecs = _CODECS.get(cls)
+    if codecs is None:
+        codecs = _CODECS[cls] = tuple(
+            (name, *_field_codec(hint)) for name, hint in published_fields(cls)
+        )
+    return codecs
+
+
+def _field_codec(hint: Any) -> tuple[Encoder, Decoder]:
+    """The encoder and decoder of one field type; None passes through both."""
     hint = _without_none(hint)
     if typing.get_origin(hint) is tuple:
-        item = typing.get_args(hint)[0]
-        return [_encode(item, v) for v in value]
+        item_enc, item_dec = _field_codec(typing.get_args(hint)[0])
+        return (
+            lambda v: None if v is None else [item_enc(x) for x in v],
+            lambda v, path: (
+                None
+                if v is None
+                else tuple(item_dec(x, f"{path}[{i}]") for i, x in enumerate(v))
+            ),
+        )
     if hint is Money:
         # format "f" never switches to exponent notation, which the schema refuses
-        return {"amount": format(value.amount, "f"), "currency": value.currency}
+        return (
+            lambda v: (
+                None
+                if v is None
+                else {"amount": format(v.amount, "f"), "currency": v.currency}
+            ),
+            lambda v, path: None if v is None else _money(v, path),
+        )
+    if hint is float:
+        return (lambda v: v, lambda v, path: None if v is None else float(v))
     if dataclasses.is_dataclass(hint):
-        return to_data(value)
-    return value
+        nested = typing.cast(type[Any], hint)
+        return (
+            lambda v: None if v is None else to_data(v),
+            lambda v, path: None if v is None else from_data(nested, v, path=path),
+        )
+    return (lambda v: v, lambda v, path: v)
 
 
 def to_data(message: Any) -> dict[str, Any]:
     """The JSON form of an integration event (or a nested message), field by field."""
     return {
-        name: _encode(hint, getattr(message, name))
-        for name, hint in _fields(type(message))
+        name: encode(getattr(message, name))
+        for name, encode, _ in _codecs(type(message))
     }
 
 
@@ -79,26 +105,9 @@ def _money(value: dict[str, Any], path: str) -> Money:
     return money
 
 
-def _decode(hint: Any, value: Any, path: str) -> Any:
-    """One field value from its JSON form."""
-    if value is None:
-        return None
-    hint = _without_none(hint)
-    if typing.get_origin(hint) is tuple:
-        item = typing.get_args(hint)[0]
-        return tuple(_decode(item, v, f"{path}[{i}]") for i, v in enumerate(value))
-    if hint is Money:
-        return _money(value, path)
-    if hint is float:
-        return float(value)
-    if dataclasses.is_dataclass(hint):
-        return from_data(typing.cast(type[Any], hint), value, path=path)
-    return value
-
-
 def from_data(cls: type[_E], data: dict[str, Any], *, path: str = "data") -> _E:
     """Build an event (or nested message) from schema-valid JSON data."""
     values = {
-        name: _decode(hint, data[name], f"{path}.{name}") for name, hint in _fields(cls)
+        name: decode(data[name], f"{path}.{name}") for name, _, decode in _codecs(cls)
     }
     return cls(**values)

@@ -9,6 +9,7 @@ error instead of misreading it.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Collection, Mapping
 
 from ddd_sim.integration.base import IntegrationEvent
@@ -43,15 +44,37 @@ def accepted_versions(
     return accepted
 
 
+_SENT: OrderedDict[tuple[IntegrationEvent, EventMeta], bytes] = OrderedDict()
+_SENT_LIMIT = 4096
+
+
+def _sent(event: IntegrationEvent, meta: EventMeta) -> bytes:
+    """The CloudEvent a publisher sends for one stored event, encoded once.
+
+    Encoding is a pure function of the event and where it was recorded (the
+    key holds both, whole), so the consumers of one event (billing,
+    notification, analytics) share the bytes; each still decodes and checks
+    them against its own contract.
+    """
+    key = (event, meta)
+    data = _SENT.get(key)
+    if data is None:
+        data = encode(
+            event,
+            event_id=meta.event_id,
+            sim_time=meta.sim_time,
+            correlation_id=meta.correlation_id,
+            subject=meta.stream_id,
+        )
+        _SENT[key] = data
+        if len(_SENT) > _SENT_LIMIT:
+            _SENT.popitem(last=False)
+    return data
+
+
 def cloudevents_wire(
     event: IntegrationEvent, meta: EventMeta, projection: Projection
 ) -> IntegrationEvent:
     """Encode ``event`` as its consumer would receive it, and decode it back."""
-    data = encode(
-        event,
-        event_id=meta.event_id,
-        sim_time=meta.sim_time,
-        correlation_id=meta.correlation_id,
-        subject=meta.stream_id,
-    )
+    data = _sent(event, meta)
     return decode(data, accepted=accepted_versions(type(projection))).event

@@ -8,6 +8,7 @@ after the commit, so the next miss reads the new state, never the old.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,7 +34,14 @@ class CacheStats:
     misses: int = 0
     invalidations: int = 0
     expirations: int = 0
-    log: list[str] = field(default_factory=list)
+    recent: deque[tuple[str, Query]] = field(default_factory=lambda: deque(maxlen=200))
+    """The latest lookups as (what happened, query), oldest first."""
+
+    @property
+    def log(self) -> list[str]:
+        """The latest lookups as lines: ``HIT GetOrder(...)``, ``MISS …``."""
+        # formatted only when read: a repr per hit would double its cost
+        return [f"{kind} {query!r}" for kind, query in self.recent]
 
     @property
     def hit_ratio(self) -> float:
@@ -60,7 +68,6 @@ class CachedQueries:
         *,
         ttl: float = 60.0,
         rules: dict[type[Query], CacheRule] | None = None,
-        log_limit: int = 200,
     ) -> None:
         if ttl <= 0:
             raise ValueError(f"a cache time-to-live must be positive, got {ttl}")
@@ -69,7 +76,6 @@ class CachedQueries:
         self.ttl = ttl
         self._rules = dict(rules or {})
         self._entries: dict[Query, _Entry] = {}
-        self._log_limit = log_limit
         self.stats = CacheStats()
 
     def add_rule(self, query_type: type[Query], rule: CacheRule) -> None:
@@ -86,12 +92,12 @@ class CachedQueries:
         if entry is not None:
             if entry.expires_at > now:
                 self.stats.hits += 1
-                self._note(f"HIT {query!r}")
+                self.stats.recent.append(("HIT", query))
                 return entry.value
             del self._entries[query]
             self.stats.expirations += 1
         self.stats.misses += 1
-        self._note(f"MISS {query!r}")
+        self.stats.recent.append(("MISS", query))
         value = self._bus.ask(query)
         self._entries[query] = _Entry(
             value, now + self.ttl, rule.projection, rule.key(query)
@@ -108,7 +114,7 @@ class CachedQueries:
         ]
         for query in doomed:
             del self._entries[query]
-            self._note(f"INVALIDATED {query!r}")
+            self.stats.recent.append(("INVALIDATED", query))
         self.stats.invalidations += len(doomed)
         return len(doomed)
 
@@ -118,9 +124,3 @@ class CachedQueries:
 
     def __len__(self) -> int:
         return len(self._entries)
-
-    def _note(self, line: str) -> None:
-        log = self.stats.log
-        log.append(line)
-        if len(log) > self._log_limit:
-            del log[: len(log) - self._log_limit]
