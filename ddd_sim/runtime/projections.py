@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from ddd_sim.integration.translation import Translator
+from ddd_sim.integration.translation import Translator, published_types
 from ddd_sim.runtime.clock import Clock
 from ddd_sim.runtime.projection_feed import (
     BatchListener,
@@ -114,13 +114,27 @@ class ProjectionRunner:
             checkpoint,
         )
         if projection.source == "integration":
-            types: Iterable[str] = sorted(self._translators)
+            types: Iterable[str] = self._feeding(projection)
         else:
             types = projection.event_types
         subscription = CatchUpSubscription(
             self._store, consumer, batch_size=self._batch_size, types=types
         )
         return consumer, subscription
+
+    def _feeding(self, projection: Projection) -> list[str]:
+        """The stored types whose translation a consumer of the language reads.
+
+        A translator annotated with what it publishes feeds only consumers of
+        those types; one that does not say feeds every consumer.
+        """
+        wanted = set(projection.event_types)
+        feeding = []
+        for stored_type, translator in sorted(self._translators.items()):
+            published = published_types(translator)
+            if published is None or published & wanted:
+                feeding.append(stored_type)
+        return feeding
 
     def names(self) -> list[str]:
         """Every running projection, by name."""

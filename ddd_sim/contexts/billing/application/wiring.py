@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from ddd_sim.contexts.billing.application.handlers import command_table, query_table
 from ddd_sim.contexts.billing.application.invoices_view import InvoiceList
 from ddd_sim.contexts.billing.application.orders_view import BillingOrders
 from ddd_sim.contexts.billing.domain.events import INVOICE_EVENTS, InvoiceIssued
 from ddd_sim.contexts.billing.domain.invoice import Invoice
 from ddd_sim.integration import events as published
-from ddd_sim.integration.base import IntegrationEvent
+from ddd_sim.integration.translation import Translator
 from ddd_sim.shared.cqrs import CommandTable, ContextDeps, QueryTable
 from ddd_sim.shared.messages import DomainEvent
 from ddd_sim.shared.read_models import EventMeta, Projection
@@ -37,7 +35,7 @@ def query_handlers(deps: ContextDeps) -> QueryTable:
 
 def publish_invoice_issued(
     event: DomainEvent, meta: EventMeta
-) -> IntegrationEvent | None:
+) -> published.InvoiceIssued | None:
     """Tell other contexts an order was invoiced, in the published language."""
     if not isinstance(event, InvoiceIssued):
         return None
@@ -49,6 +47,6 @@ def publish_invoice_issued(
     )
 
 
-TRANSLATORS: dict[str, Callable[[DomainEvent, EventMeta], IntegrationEvent | None]] = {
+TRANSLATORS: dict[str, Translator] = {
     InvoiceIssued.event_type: publish_invoice_issued,
 }

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from ddd_sim.contexts.inventory.domain import events as domain
 from ddd_sim.integration import events as published
-from ddd_sim.integration.base import IntegrationEvent
 from ddd_sim.integration.translation import Translator, expect
 from ddd_sim.shared.messages import DomainEvent
 from ddd_sim.shared.read_models import EventMeta
 
 
-def product_listed(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
+def product_listed(event: DomainEvent, meta: EventMeta) -> published.ProductListed:
     """A listing is published with its name and list price."""
     e = expect(event, domain.ProductListed)
     return published.ProductListed(
@@ -18,7 +17,7 @@ def product_listed(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
     )
 
 
-def stock_received(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
+def stock_received(event: DomainEvent, meta: EventMeta) -> published.StockReceived:
     """An arrival is published with the available count after it."""
     e = expect(event, domain.StockReceived)
     return published.StockReceived(
@@ -26,7 +25,7 @@ def stock_received(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
     )
 
 
-def stock_reserved(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
+def stock_reserved(event: DomainEvent, meta: EventMeta) -> published.StockReserved:
     """A reservation is published with the order and the available count after it."""
     e = expect(event, domain.StockReserved)
     return published.StockReserved(
@@ -37,7 +36,7 @@ def stock_reserved(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
     )
 
 
-def stock_released(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
+def stock_released(event: DomainEvent, meta: EventMeta) -> published.StockReleased:
     """A release is published with the order and the available count after it."""
     e = expect(event, domain.StockReleased)
     return published.StockReleased(
@@ -48,7 +47,7 @@ def stock_released(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
     )
 
 
-def stock_shipped(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
+def stock_shipped(event: DomainEvent, meta: EventMeta) -> published.StockShipped:
     """Reserved units leaving the warehouse are published as shipped stock."""
     e = expect(event, domain.ReservedStockShipped)
     return published.StockShipped(

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from ddd_sim.contexts.sales.domain import events as domain
 from ddd_sim.integration import events as published
-from ddd_sim.integration.base import IntegrationEvent
 from ddd_sim.integration.translation import Translator, expect
 from ddd_sim.shared.messages import DomainEvent
 from ddd_sim.shared.read_models import EventMeta
 
 
-def order_placed(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
+def order_placed(event: DomainEvent, meta: EventMeta) -> published.OrderPlaced:
     """A placement is published with every line and the total."""
     e = expect(event, domain.OrderPlaced)
     return published.OrderPlaced(
@@ -28,7 +27,7 @@ def order_placed(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
     )
 
 
-def order_confirmed(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
+def order_confirmed(event: DomainEvent, meta: EventMeta) -> published.OrderConfirmed:
     """A confirmation is published with the customer and total."""
     e = expect(event, domain.OrderConfirmed)
     return published.OrderConfirmed(
@@ -36,7 +35,7 @@ def order_confirmed(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
     )
 
 
-def order_shipped(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
+def order_shipped(event: DomainEvent, meta: EventMeta) -> published.OrderShipped:
     """A shipping is published with the shipment it left with."""
     e = expect(event, domain.OrderShipped)
     return published.OrderShipped(
@@ -46,7 +45,7 @@ def order_shipped(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
     )
 
 
-def order_cancelled(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
+def order_cancelled(event: DomainEvent, meta: EventMeta) -> published.OrderCancelled:
     """A cancellation is published with the total to give back and the reason."""
     e = expect(event, domain.OrderCancelled)
     return published.OrderCancelled(
@@ -57,7 +56,7 @@ def order_cancelled(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
     )
 
 
-def order_completed(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
+def order_completed(event: DomainEvent, meta: EventMeta) -> published.OrderCompleted:
     """A completion is published with the customer and total."""
     e = expect(event, domain.OrderCompleted)
     return published.OrderCompleted(

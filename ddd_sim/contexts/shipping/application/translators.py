@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from ddd_sim.contexts.shipping.domain import events as domain
 from ddd_sim.integration import events as published
-from ddd_sim.integration.base import IntegrationEvent
 from ddd_sim.integration.translation import Translator, expect
 from ddd_sim.shared.messages import DomainEvent
 from ddd_sim.shared.read_models import EventMeta
 
 
-def shipment_created(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
+def shipment_created(event: DomainEvent, meta: EventMeta) -> published.ShipmentCreated:
     """A booking is published with its order and estimated delivery time."""
     e = expect(event, domain.ShipmentCreated)
     return published.ShipmentCreated(
@@ -20,7 +19,9 @@ def shipment_created(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
     )
 
 
-def shipment_cancelled(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
+def shipment_cancelled(
+    event: DomainEvent, meta: EventMeta
+) -> published.ShipmentCancelled:
     """A cancellation is published with its order and reason."""
     e = expect(event, domain.ShipmentCancelled)
     return published.ShipmentCancelled(
@@ -28,7 +29,9 @@ def shipment_cancelled(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
     )
 
 
-def shipment_delivered(event: DomainEvent, meta: EventMeta) -> IntegrationEvent:
+def shipment_delivered(
+    event: DomainEvent, meta: EventMeta
+) -> published.ShipmentDelivered:
     """A delivery is published with its order."""
     e = expect(event, domain.ShipmentDelivered)
     return published.ShipmentDelivered(
