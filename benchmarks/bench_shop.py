@@ -254,8 +254,8 @@ def table(out: Results, names: list[str], sources: dict[str, str]) -> list[str]:
         rows.append(f"    {n:<26}{feed:<8}{handled:>8,.0f}{secs:>9.3f}{rate}")
     rows += [
         f"    all projections, shop.catch_up(): {m['b.total_s']:.2f} s",
-        "    (a wire projection reads every published type, then drops what it",
-        "    does not consume; 'events' counts all it read)",
+        "    (a wire projection reads the stored types whose translators can",
+        "    publish what it consumes; 'events' counts all it read)",
         "(c) CloudEvents wire alone      carried  µs/event  of which schema"
         "  share of catch-up",
     ]
