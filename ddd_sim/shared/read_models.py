@@ -129,3 +129,12 @@ class DocumentTransaction(Protocol):
     def put_document(self, collection: str, key: str, document: JsonObject) -> None: ...
 
     def delete_document(self, collection: str, key: str) -> None: ...
+
+
+def already_folded(document: JsonObject | None, meta: EventMeta) -> bool:
+    """True if ``document`` already holds this event (it stamps ``last_position``).
+
+    The runtime delivers each event once per checkpoint, but a projection that
+    stamps its documents stays exact even if an event is delivered again.
+    """
+    return document is not None and document["last_position"] >= meta.position

@@ -21,7 +21,12 @@ from ddd_sim.integration.events import (
     StockReleased,
     StockReserved,
 )
-from ddd_sim.shared.read_models import EventMeta, Projection, ReadModelWriter
+from ddd_sim.shared.read_models import (
+    EventMeta,
+    Projection,
+    ReadModelWriter,
+    already_folded,
+)
 
 TOTALS = "totals"
 DAY_PREFIX = "day:"
@@ -71,7 +76,7 @@ class SalesFigures(Projection):
 
     def handle(self, event: Any, meta: EventMeta, rm: ReadModelWriter) -> None:
         totals = dict(rm.get(TOTALS) or blank_totals())
-        if meta.position <= totals["last_position"]:
+        if already_folded(totals, meta):
             return
         totals["last_position"] = meta.position
         if isinstance(event, StockReserved | StockReleased):

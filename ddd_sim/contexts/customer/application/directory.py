@@ -8,7 +8,12 @@ from ddd_sim.contexts.customer.domain.events import (
     CustomerEmailChanged,
     CustomerRegistered,
 )
-from ddd_sim.shared.read_models import EventMeta, Projection, ReadModelWriter
+from ddd_sim.shared.read_models import (
+    EventMeta,
+    Projection,
+    ReadModelWriter,
+    already_folded,
+)
 
 DIRECTORY = "customer.directory"
 
@@ -26,7 +31,7 @@ class CustomerDirectory(Projection):
         """Fold one customer event into that customer's document."""
         key = str(event.customer_id)
         current = rm.get(key)
-        if current is not None and current["last_position"] >= meta.position:
+        if already_folded(current, meta):
             return  # seen before a crash between effect and checkpoint
         if isinstance(event, CustomerRegistered):
             doc: dict[str, Any] = {

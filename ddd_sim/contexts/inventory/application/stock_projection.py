@@ -11,7 +11,12 @@ from ddd_sim.contexts.inventory.domain.events import (
     StockReleased,
     StockReserved,
 )
-from ddd_sim.shared.read_models import EventMeta, Projection, ReadModelWriter
+from ddd_sim.shared.read_models import (
+    EventMeta,
+    Projection,
+    ReadModelWriter,
+    already_folded,
+)
 
 STOCK = "inventory.stock"
 
@@ -38,7 +43,7 @@ class StockProjection(Projection):
         """Fold one product event into that product's document."""
         key = str(event.product_id)
         current = rm.get(key)
-        if current is not None and current["last_position"] >= meta.position:
+        if already_folded(current, meta):
             return  # redelivered after a crash between effect and checkpoint
         doc: dict[str, Any] = dict(current) if current else _blank(key)
         if isinstance(event, ProductListed):

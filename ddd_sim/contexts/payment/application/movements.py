@@ -21,7 +21,12 @@ from ddd_sim.contexts.payment.domain.events import (
 from ddd_sim.shared.events import JsonObject
 from ddd_sim.shared.messages import DomainEvent
 from ddd_sim.shared.money import Money
-from ddd_sim.shared.read_models import EventMeta, Projection, ReadModelWriter
+from ddd_sim.shared.read_models import (
+    EventMeta,
+    Projection,
+    ReadModelWriter,
+    already_folded,
+)
 
 ACCOUNT_EVENT_TYPES = tuple(cls.event_type for cls in ACCOUNT_EVENTS)
 
@@ -72,7 +77,7 @@ class AccountDocumentProjection(Projection):
         """Fold one wallet event into its account's document."""
         movement = movement_of(event)
         doc = rm.get(movement.account_id)
-        if doc is not None and meta.position <= doc["last_position"]:
+        if already_folded(doc, meta):
             return
         rm.put(movement.account_id, self.folded(doc, movement, meta))
 

@@ -14,7 +14,12 @@ from ddd_sim.contexts.sales.domain.events import (
 )
 from ddd_sim.contexts.sales.domain.order import OrderStatus
 from ddd_sim.shared.money import Money
-from ddd_sim.shared.read_models import EventMeta, Projection, ReadModelWriter
+from ddd_sim.shared.read_models import (
+    EventMeta,
+    Projection,
+    ReadModelWriter,
+    already_folded,
+)
 
 ORDER_EVENT_TYPES: tuple[str, ...] = (
     OrderPlaced.event_type,
@@ -45,11 +50,6 @@ def money_from(doc: Any) -> Money:
     return Money(Decimal(doc["amount"]), doc["currency"])
 
 
-def already_seen(current: Any, position: int) -> bool:
-    """True for an event redelivered after a crash between effect and checkpoint."""
-    return current is not None and current["last_position"] >= position
-
-
 class OrderDocumentProjection(Projection):
     """One document per order: begun by its placement, moved on by each later step.
 
@@ -65,7 +65,7 @@ class OrderDocumentProjection(Projection):
         """Fold one order event into that order's document."""
         key = str(event.order_id)
         current = rm.get(key)
-        if already_seen(current, meta.position):
+        if already_folded(current, meta):
             return
         if isinstance(event, OrderPlaced):
             doc: dict[str, Any] = {

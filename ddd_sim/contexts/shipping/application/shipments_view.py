@@ -10,7 +10,12 @@ from ddd_sim.contexts.shipping.domain.events import (
     ShipmentDelivered,
 )
 from ddd_sim.contexts.shipping.domain.shipment import ShipmentStatus
-from ddd_sim.shared.read_models import EventMeta, Projection, ReadModelWriter
+from ddd_sim.shared.read_models import (
+    EventMeta,
+    Projection,
+    ReadModelWriter,
+    already_folded,
+)
 
 SHIPMENTS = "shipping.shipments"
 
@@ -35,7 +40,7 @@ class ShipmentsProjection(Projection):
         """Fold one shipment event into that shipment's document."""
         key = event.shipment_id
         current = rm.get(key)
-        if current is not None and current["last_position"] >= meta.position:
+        if already_folded(current, meta):
             return  # seen before a crash between effect and checkpoint
         if isinstance(event, ShipmentCreated):
             doc: dict[str, Any] = {
