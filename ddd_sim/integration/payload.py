@@ -62,13 +62,8 @@ def _field_codec(hint: Any) -> tuple[Encoder, Decoder]:
             ),
         )
     if hint is Money:
-        # format "f" never switches to exponent notation, which the schema refuses
         return (
-            lambda v: (
-                None
-                if v is None
-                else {"amount": format(v.amount, "f"), "currency": v.currency}
-            ),
+            lambda v: None if v is None else v.to_json(),
             lambda v, path: None if v is None else _money(v, path),
         )
     if hint is float:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from typing import Any
 
 from ddd_sim.shared.errors import ValidationError
 
@@ -52,6 +54,16 @@ class Money:
         except (InvalidOperation, ValueError) as exc:
             raise ValidationError(f"not a money amount: {amount!r}") from exc
         return cls(value, currency)
+
+    @classmethod
+    def from_json(cls, document: Mapping[str, Any]) -> Money:
+        """Money back from :meth:`to_json` (an amount that is not a number raises)."""
+        return cls(Decimal(document["amount"]), document["currency"])
+
+    def to_json(self) -> dict[str, str]:
+        """``{"amount": "12.50", "currency": "USD"}``: exact, never a float."""
+        # format "f" never switches to exponent notation
+        return {"amount": format(self.amount, "f"), "currency": self.currency}
 
     @classmethod
     def zero(cls, currency: str = "USD") -> Money:

@@ -48,10 +48,7 @@ def _codec_for(hint: Any) -> Codec:
     if hint is uuid.UUID:
         return str, uuid.UUID
     if hint is Money:
-        return (
-            lambda m: {"amount": str(m.amount), "currency": m.currency},
-            lambda d: Money(Decimal(d["amount"]), d["currency"]),
-        )
+        return Money.to_json, Money.from_json
     if isinstance(hint, type) and issubclass(hint, TypedId):
         return str, hint
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):

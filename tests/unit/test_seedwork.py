@@ -115,3 +115,16 @@ def test_registry_round_trips_money_and_refuses_unknown_types() -> None:
             event_id=uuid.uuid4(),
             metadata=EventMetadata(),
         )
+
+
+def test_money_as_json_is_exact_text_and_round_trips() -> None:
+    for money in (
+        Money.of("12.5", "USD"),
+        Money.of("1E+6", "JPY"),
+        Money.of("0", "EUR"),
+    ):
+        document = money.to_json()
+        assert "E" not in document["amount"]
+        assert Money.from_json(document) == money
+    assert Money.of("12.5").to_json() == {"amount": "12.50", "currency": "USD"}
+    assert Money.of("1E+6", "JPY").to_json() == {"amount": "1000000", "currency": "JPY"}

@@ -15,7 +15,6 @@ from ddd_sim.contexts.billing.application.invoices_view import (
 from ddd_sim.contexts.billing.application.orders_view import (
     BillingOrders,
     billable_order,
-    money_of,
 )
 from ddd_sim.contexts.billing.application.queries import (
     GetInvoice,
@@ -36,6 +35,7 @@ from ddd_sim.shared.cqrs import (
 )
 from ddd_sim.shared.errors import DomainError, NotFound
 from ddd_sim.shared.ids import CustomerId, OrderId
+from ddd_sim.shared.money import Money
 from ddd_sim.shared.repository import AggregateNotFound
 
 
@@ -108,7 +108,7 @@ def query_table(deps: ContextDeps) -> QueryTable:
             OrderForInvoicing(
                 order_id=doc["order_id"],
                 customer_id=doc["customer_id"],
-                amount=money_of(doc["total"]),
+                amount=Money.from_json(doc["total"]),
                 status=doc["status"],
                 placed_at=doc["placed_at"],
             )
@@ -124,7 +124,7 @@ def query_table(deps: ContextDeps) -> QueryTable:
             invoice_id=doc["invoice_id"],
             order_id=doc["order_id"],
             customer_id=doc["customer_id"],
-            amount=money_of(doc["amount"]),
+            amount=Money.from_json(doc["amount"]),
             status=doc["status"],
             issued_at=doc["issued_at"],
             settled_at=doc["settled_at"],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ddd_sim.contexts.billing.application.orders_view import money_doc
 from ddd_sim.contexts.billing.domain.events import (
     InvoiceIssued,
     InvoiceSettled,
@@ -46,7 +45,7 @@ class InvoiceList(Projection):
                     "invoice_id": str(event.invoice_id),
                     "order_id": event.order_id,
                     "customer_id": str(event.customer_id),
-                    "amount": money_doc(event.amount),
+                    "amount": event.amount.to_json(),
                     "status": InvoiceStatus.ISSUED.value,
                     "issued_at": meta.sim_time,
                     "settled_at": None,

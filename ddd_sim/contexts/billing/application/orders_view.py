@@ -29,16 +29,6 @@ from ddd_sim.shared.money import Money
 from ddd_sim.shared.read_models import EventMeta, Projection, ReadModelWriter
 
 
-def money_doc(money: Money) -> dict[str, str]:
-    """Money as a JSON document: exact amount text and currency."""
-    return {"amount": str(money.amount), "currency": money.currency}
-
-
-def money_of(doc: JsonObject) -> Money:
-    """Money back from :func:`money_doc`."""
-    return Money.of(doc["amount"], doc["currency"])
-
-
 def _blank(order_id: str) -> dict[str, Any]:
     return {
         "order_id": order_id,
@@ -79,22 +69,22 @@ class BillingOrders(Projection):
             doc.update(
                 placed=True,
                 placed_at=meta.sim_time,
-                total=money_doc(event.total),
+                total=event.total.to_json(),
                 customer_id=event.customer_id,
             )
         elif isinstance(event, OrderCancelled):
             doc.update(cancelled=True, cancel_reason=event.reason)
             if doc["total"] is None:
-                doc["total"] = money_doc(event.total)
+                doc["total"] = event.total.to_json()
         elif isinstance(event, PaymentCaptured):
             doc["captures"] = {
                 **doc["captures"],
-                event.payment_id: money_doc(event.amount),
+                event.payment_id: event.amount.to_json(),
             }
         elif isinstance(event, PaymentRefunded):
             doc["refunds"] = {
                 **doc["refunds"],
-                event.payment_id: money_doc(event.amount),
+                event.payment_id: event.amount.to_json(),
             }
         else:
             return
@@ -120,6 +110,6 @@ def billable_order(doc: JsonObject | None, order_id: str) -> BillableOrder:
     return BillableOrder(
         order_id=order_id,
         customer_id=CustomerId(doc["customer_id"]),
-        amount=money_of(doc["total"]),
+        amount=Money.from_json(doc["total"]),
         status=status,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from ddd_sim.contexts.inventory.application.queries import (
@@ -68,7 +67,7 @@ def _to_level(doc: Any) -> StockLevel:
     return StockLevel(
         product_id=ProductId(doc["product_id"]),
         name=doc["name"],
-        price=Money(Decimal(price["amount"]), price["currency"]),
+        price=Money.from_json(price),
         received=doc["received"],
         available=doc["available"],
         reserved=doc["reserved"],

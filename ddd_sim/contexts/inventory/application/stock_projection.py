@@ -48,10 +48,7 @@ class StockProjection(Projection):
         doc: dict[str, Any] = dict(current) if current else _blank(key)
         if isinstance(event, ProductListed):
             doc["name"] = event.name
-            doc["price"] = {
-                "amount": str(event.price.amount),
-                "currency": event.price.currency,
-            }
+            doc["price"] = event.price.to_json()
         elif isinstance(event, StockReceived):
             doc["received"] += event.quantity
             doc["available"] += event.quantity

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from ddd_sim.contexts.inventory.domain.events import (
@@ -237,9 +236,7 @@ class Product(Aggregate):
         return {
             "listed": self.listed,
             "name": self.name,
-            "price": None
-            if price is None
-            else {"amount": str(price.amount), "currency": price.currency},
+            "price": None if price is None else price.to_json(),
             "received": self.received,
             "available": self.available,
             "shipped": self.shipped,
@@ -251,11 +248,7 @@ class Product(Aggregate):
         price = state["price"]
         self.listed = state["listed"]
         self.name = state["name"]
-        self.price = (
-            None
-            if price is None
-            else Money(Decimal(price["amount"]), price["currency"])
-        )
+        self.price = None if price is None else Money.from_json(price)
         self.received = state["received"]
         self.available = state["available"]
         self.shipped = state["shipped"]

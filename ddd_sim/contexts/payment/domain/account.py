@@ -204,8 +204,7 @@ class Account(Aggregate):
                 key: {
                     "payment_id": c.payment_id,
                     "order_id": c.order_id,
-                    "amount": str(c.amount.amount),
-                    "currency": c.amount.currency,
+                    **c.amount.to_json(),
                     "refunded": c.refunded,
                 }
                 for key, c in sorted(self.charges.items())
@@ -221,7 +220,7 @@ class Account(Aggregate):
             key: WalletCharge(
                 payment_id=c["payment_id"],
                 order_id=c["order_id"],
-                amount=Money(Decimal(c["amount"]), c["currency"]),
+                amount=Money.from_json(c),
                 refunded=c["refunded"],
             )
             for key, c in state.get("charges", {}).items()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from ddd_sim.contexts.sales.domain.events import (
@@ -13,7 +12,6 @@ from ddd_sim.contexts.sales.domain.events import (
     OrderShipped,
 )
 from ddd_sim.contexts.sales.domain.order import OrderStatus
-from ddd_sim.shared.money import Money
 from ddd_sim.shared.read_models import (
     EventMeta,
     Projection,
@@ -38,16 +36,6 @@ STATUS_AFTER: dict[type[Any], OrderStatus] = {
     OrderCompleted: OrderStatus.COMPLETED,
 }
 """The status an order is in right after each of its events."""
-
-
-def money_doc(money: Money) -> dict[str, str]:
-    """Money as JSON: the exact amount as text, and its currency."""
-    return {"amount": str(money.amount), "currency": money.currency}
-
-
-def money_from(doc: Any) -> Money:
-    """Money back from :func:`money_doc`."""
-    return Money(Decimal(doc["amount"]), doc["currency"])
 
 
 class OrderDocumentProjection(Projection):

@@ -6,7 +6,6 @@ from typing import Any
 
 from ddd_sim.contexts.sales.application.documents import (
     OrderDocumentProjection,
-    money_doc,
 )
 from ddd_sim.contexts.sales.domain.events import (
     OrderCancelled,
@@ -35,12 +34,12 @@ class OrderDetailProjection(OrderDocumentProjection):
                 {
                     "product_id": str(line.product_id),
                     "quantity": line.quantity,
-                    "unit_price": money_doc(line.unit_price),
-                    "line_total": money_doc(line.line_total),
+                    "unit_price": line.unit_price.to_json(),
+                    "line_total": line.line_total.to_json(),
                 }
                 for line in event.lines
             ],
-            "total": money_doc(event.total),
+            "total": event.total.to_json(),
             "history": [],
             "shipment_id": None,
             "cancel_reason": None,

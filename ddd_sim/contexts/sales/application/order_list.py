@@ -6,7 +6,6 @@ from typing import Any
 
 from ddd_sim.contexts.sales.application.documents import (
     OrderDocumentProjection,
-    money_doc,
 )
 from ddd_sim.contexts.sales.domain.events import OrderPlaced
 from ddd_sim.shared.read_models import EventMeta
@@ -23,7 +22,7 @@ class OrderListProjection(OrderDocumentProjection):
 
     def placed(self, event: OrderPlaced, meta: EventMeta) -> dict[str, Any]:
         """The total and when the order was placed."""
-        return {"total": money_doc(event.total), "placed_at": meta.sim_time}
+        return {"total": event.total.to_json(), "placed_at": meta.sim_time}
 
     def stepped(self, doc: dict[str, Any], event: Any, meta: EventMeta) -> None:
         """The row remembers when it last changed."""

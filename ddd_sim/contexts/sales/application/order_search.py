@@ -7,7 +7,6 @@ from typing import Any
 
 from ddd_sim.contexts.sales.application.documents import (
     OrderDocumentProjection,
-    money_doc,
 )
 from ddd_sim.contexts.sales.domain.events import OrderPlaced
 from ddd_sim.contexts.sales.domain.order import OrderStatus
@@ -42,7 +41,7 @@ class OrderSearchProjection(OrderDocumentProjection):
 
     def placed(self, event: OrderPlaced, meta: EventMeta) -> dict[str, Any]:
         """The total and the number of lines, which the tags depend on."""
-        return {"total": money_doc(event.total), "line_count": len(event.lines)}
+        return {"total": event.total.to_json(), "line_count": len(event.lines)}
 
     def stepped(self, doc: dict[str, Any], event: Any, meta: EventMeta) -> None:
         """Recompute the tags for the new status."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ddd_sim.contexts.sales.application.documents import money_from
 from ddd_sim.contexts.sales.application.order_detail import ORDER_DETAIL
 from ddd_sim.contexts.sales.application.order_list import ORDER_LIST
 from ddd_sim.contexts.sales.application.order_search import ORDER_SEARCH
@@ -21,6 +20,7 @@ from ddd_sim.contexts.sales.application.queries import (
 from ddd_sim.shared.cqrs import ContextDeps
 from ddd_sim.shared.errors import NotFound
 from ddd_sim.shared.ids import CustomerId, OrderId, ProductId
+from ddd_sim.shared.money import Money
 
 
 class OrderQueries:
@@ -66,7 +66,7 @@ def _to_summary(row: Any) -> OrderSummary:
         order_id=OrderId(row["order_id"]),
         customer_id=CustomerId(row["customer_id"]),
         status=row["status"],
-        total=money_from(row["total"]),
+        total=Money.from_json(row["total"]),
         placed_at=row["placed_at"],
         updated_at=row["updated_at"],
     )
@@ -81,12 +81,12 @@ def _to_detail(doc: Any) -> OrderDetail:
             OrderLineView(
                 product_id=ProductId(line["product_id"]),
                 quantity=line["quantity"],
-                unit_price=money_from(line["unit_price"]),
-                line_total=money_from(line["line_total"]),
+                unit_price=Money.from_json(line["unit_price"]),
+                line_total=Money.from_json(line["line_total"]),
             )
             for line in doc["lines"]
         ),
-        total=money_from(doc["total"]),
+        total=Money.from_json(doc["total"]),
         history=tuple(
             StatusChange(status=step["status"], at=step["at"])
             for step in doc["history"]
@@ -101,6 +101,6 @@ def _to_hit(doc: Any) -> OrderSearchHit:
         order_id=OrderId(doc["order_id"]),
         customer_id=CustomerId(doc["customer_id"]),
         status=doc["status"],
-        total=money_from(doc["total"]),
+        total=Money.from_json(doc["total"]),
         tags=tuple(doc["tags"]),
     )
