@@ -39,7 +39,7 @@ from ddd_sim.contexts.shipping.application import wiring as shipping
 from ddd_sim.contexts.shipping.application.queries import GetShipment
 from ddd_sim.infrastructure.eventstore.factory import open_store
 from ddd_sim.runtime.clock import Clock, ManualClock
-from ddd_sim.runtime.published import cloudevents_wire
+from ddd_sim.runtime.published import CloudEventsWire
 from ddd_sim.runtime.query_cache import CacheRule
 from ddd_sim.runtime.shop import ContextModule, ShopRuntime, build_shop
 from ddd_sim.runtime.shop import build_registry as registry_of
@@ -128,7 +128,7 @@ def wire_shop(
         registry,
         contexts if contexts is not None else shop_contexts(),
         clock=clock or ManualClock(),
-        wire=cloudevents_wire,
+        wire=CloudEventsWire(),
         ids=IdFactory(seed),
         snapshot_every=SNAPSHOT_EVERY,
         cache_rules=CACHE_RULES,

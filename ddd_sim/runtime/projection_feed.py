@@ -68,6 +68,11 @@ class TouchRecorder:
         self._inner.delete(key)
 
 
+def rejections_of(projection: str) -> str:
+    """The document collection of the events a projection refused."""
+    return f"rejected:{projection}"
+
+
 @dataclass(frozen=True, slots=True)
 class Rejection:
     """An event a consumer refused at its boundary, and why."""
@@ -99,7 +104,6 @@ class ProjectionConsumer:
         self._wire = wire
         self._wanted = frozenset(projection.event_types)
         self.touched: set[str] = set()
-        self.rejections: list[Rejection] = []
 
     def handle(self, recorded: RecordedEvent, tx: WriteTransaction) -> None:
         meta = meta_of(recorded)
@@ -122,16 +126,13 @@ class ProjectionConsumer:
         self.projection.handle(event, meta, rm)
 
     def _reject(self, tx: WriteTransaction, recorded: RecordedEvent, why: str) -> None:
-        rejection = Rejection(
-            self.projection.name, recorded.global_position, recorded.type, why
-        )
+        """Keep the refusal with the checkpoint, so it is recorded exactly once."""
         tx.put_document(
-            f"rejected:{self.projection.name}",
+            rejections_of(self.projection.name),
             f"{recorded.global_position:012d}",
             {
-                "position": rejection.position,
-                "type": rejection.event_type,
+                "position": recorded.global_position,
+                "type": recorded.type,
                 "reason": why,
             },
         )
-        self.rejections.append(rejection)

@@ -21,6 +21,7 @@ from ddd_sim.runtime.projection_feed import (
     Rejection,
     Wire,
     checkpoint_name,
+    rejections_of,
 )
 from ddd_sim.runtime.read_model_diff import ReadModelDiff, diff_read_models
 from ddd_sim.runtime.subscriptions import CatchUpSubscription, PollResult
@@ -160,7 +161,7 @@ class ProjectionRunner:
     def rejections(self, name: str) -> list[Rejection]:
         """Events this projection refused at its boundary, oldest first."""
         self._consumer(name)
-        docs = self._store.documents(f"rejected:{name}")
+        docs = self._store.documents(rejections_of(name))
         return [
             Rejection(name, int(doc["position"]), str(doc["type"]), str(doc["reason"]))
             for _, doc in sorted(docs.items())
@@ -217,8 +218,7 @@ class ProjectionRunner:
     def _notify(self, name: str, consumer: ProjectionConsumer) -> None:
         touched = frozenset(consumer.touched)
         consumer.touched.clear()
-        for listener in self._listeners:
-            listener(name, touched)
+        self._tell(name, touched)
 
     # -- lag ----------------------------------------------------------------------
     def lag(self, name: str) -> Lag:
@@ -229,9 +229,9 @@ class ProjectionRunner:
         sim_ms = 0.0
         if head > checkpoint:
             last = self._sim_time_at(head)
-            done = self._sim_time_at(checkpoint) if checkpoint else None
-            first_pending = self._sim_time_at(checkpoint + 1)
-            base = done if done is not None else first_pending
+            base = self._sim_time_at(checkpoint) if checkpoint else None
+            if base is None:  # nothing handled yet: count from the first pending
+                base = self._sim_time_at(checkpoint + 1)
             if last is not None and base is not None:
                 sim_ms = max(0.0, (last - base) * 1000.0)
         return Lag(
@@ -312,7 +312,7 @@ class ProjectionRunner:
             tx.save_checkpoint(checkpoint_name(name, version), step.checkpoint)
             tx.save_checkpoint(checkpoint, 0)
         self.add(new_projection, replace=True)
-        self._notify_all(name, frozenset(existing) | frozenset(after))
+        self._tell(name, frozenset(existing) | frozenset(after))
         return RebuildReport(
             name, old.projection.version, version, events, diff, completed=True
         )
@@ -323,7 +323,7 @@ class ProjectionRunner:
                 tx.delete_document(collection, key)
             tx.save_checkpoint(checkpoint, 0)
 
-    def _notify_all(self, name: str, keys: frozenset[str]) -> None:
+    def _tell(self, name: str, keys: frozenset[str]) -> None:
         for listener in self._listeners:
             listener(name, keys)
 

@@ -44,37 +44,40 @@ def accepted_versions(
     return accepted
 
 
-_SENT: OrderedDict[tuple[IntegrationEvent, EventMeta], bytes] = OrderedDict()
-_SENT_LIMIT = 4096
-
-
-def _sent(event: IntegrationEvent, meta: EventMeta) -> bytes:
-    """The CloudEvent a publisher sends for one stored event, encoded once.
+class CloudEventsWire:
+    """The wire of one shop: each stored event's CloudEvent is encoded once.
 
     Encoding is a pure function of the event and where it was recorded (the
-    key holds both, whole), so the consumers of one event (billing,
+    cache key holds both, whole), so the consumers of one event (billing,
     notification, analytics) share the bytes; each still decodes and checks
     them against its own contract.
     """
-    key = (event, meta)
-    data = _SENT.get(key)
-    if data is None:
-        data = encode(
-            event,
-            event_id=meta.event_id,
-            sim_time=meta.sim_time,
-            correlation_id=meta.correlation_id,
-            subject=meta.stream_id,
+
+    def __init__(self, *, remember: int = 4096) -> None:
+        self._sent: OrderedDict[tuple[IntegrationEvent, EventMeta], bytes] = (
+            OrderedDict()
         )
-        _SENT[key] = data
-        if len(_SENT) > _SENT_LIMIT:
-            _SENT.popitem(last=False)
-    return data
+        self._remember = remember
 
+    def __call__(
+        self, event: IntegrationEvent, meta: EventMeta, projection: Projection
+    ) -> IntegrationEvent:
+        """Encode ``event`` as its consumer would receive it, and decode it back."""
+        data = self._sent_bytes(event, meta)
+        return decode(data, accepted=accepted_versions(type(projection))).event
 
-def cloudevents_wire(
-    event: IntegrationEvent, meta: EventMeta, projection: Projection
-) -> IntegrationEvent:
-    """Encode ``event`` as its consumer would receive it, and decode it back."""
-    data = _sent(event, meta)
-    return decode(data, accepted=accepted_versions(type(projection))).event
+    def _sent_bytes(self, event: IntegrationEvent, meta: EventMeta) -> bytes:
+        key = (event, meta)
+        data = self._sent.get(key)
+        if data is None:
+            data = encode(
+                event,
+                event_id=meta.event_id,
+                sim_time=meta.sim_time,
+                correlation_id=meta.correlation_id,
+                subject=meta.stream_id,
+            )
+            self._sent[key] = data
+            if len(self._sent) > self._remember:
+                self._sent.popitem(last=False)
+        return data

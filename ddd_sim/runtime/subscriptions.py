@@ -84,11 +84,14 @@ class CatchUpSubscription:
         handled = 0
         batches = 0
         name = self._consumer.name
+        # what the last round saw; an idle poll then costs two reads, not four
+        checkpoint: int | None = None
+        head: int | None = None
         while max_batches is None or batches < max_batches:
             if max_events is not None and handled >= max_events:
                 break
-            start = self._store.checkpoint(name)
-            bound = self._store.head_position()
+            start = checkpoint = self._store.checkpoint(name)
+            bound = head = self._store.head_position()
             if until_position is not None:
                 bound = min(bound, until_position)
             if start >= bound:
@@ -112,10 +115,13 @@ class CatchUpSubscription:
                 for event in page:
                     self._consumer.handle(event, tx)
                 tx.save_checkpoint(name, new_checkpoint)
+            checkpoint = new_checkpoint
             handled += len(page)
             batches += 1
             if on_batch is not None and page:
                 on_batch(page)
-        return PollResult(
-            handled, self._store.checkpoint(name), self._store.head_position()
-        )
+        if checkpoint is None:
+            checkpoint = self._store.checkpoint(name)
+        if head is None:
+            head = self._store.head_position()
+        return PollResult(handled, checkpoint, head)
