@@ -38,6 +38,7 @@ from ddd_sim.contexts.sales.application.queries import (
 from ddd_sim.contexts.shipping.application import wiring as shipping
 from ddd_sim.contexts.shipping.application.queries import GetShipment
 from ddd_sim.infrastructure.eventstore.factory import open_store
+from ddd_sim.processes.events import PROCESS_EVENTS
 from ddd_sim.runtime.clock import Clock, ManualClock
 from ddd_sim.runtime.published import CloudEventsWire
 from ddd_sim.runtime.query_cache import CacheRule
@@ -48,6 +49,7 @@ from ddd_sim.shared.messages import Query
 from ddd_sim.shared.ports import EventStore
 from ddd_sim.shared.repository import AggregateRepository
 from ddd_sim.shared.serialization import EventRegistry
+from ddd_sim.sim.records import SIM_EVENTS
 
 SNAPSHOT_EVERY = {Account.aggregate_type: 20, "Product": 20}
 """Snapshot frequency per long-lived aggregate type, in events.
@@ -110,8 +112,14 @@ def shop_contexts(
 
 
 def build_registry() -> EventRegistry:
-    """Every event class the app knows, with its upcasters."""
-    return registry_of(shop_contexts())
+    """Every event class the app knows, with its upcasters.
+
+    Beside the contexts' events: the processes' own streams (sagas, process
+    managers) and what the simulation records (faults, breakers, runs).
+    """
+    registry = registry_of(shop_contexts())
+    registry.register(*PROCESS_EVENTS, *SIM_EVENTS)
+    return registry
 
 
 def wire_shop(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -49,13 +50,44 @@ class SqlEventStore(StreamReads):
         self._decoder = RowDecoder(
             upcasters, to_uuid=backend.from_db_uuid, id_bytes=backend.id_bytes
         )
+        self._batch = threading.local()
 
     # -- writing --------------------------------------------------------------
     @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group this thread's writes into one transaction with one commit.
+
+        Inside, every append and transaction joins it, each in a savepoint (a
+        refused one leaves the others), and this thread's reads see what the
+        batch wrote; other threads see nothing until the batch commits.
+        """
+        if getattr(self._batch, "conn", None) is not None:
+            yield
+            return
+        with self.backend.write_transaction() as conn:
+            self._batch.conn = conn
+            try:
+                yield
+            finally:
+                self._batch.conn = None
+
+    @contextmanager
     def transaction(self) -> Iterator[SqlWriteTransaction]:
         """One atomic write (group commit): everything in it commits or nothing does."""
-        with self.backend.write_transaction() as conn:
-            yield SqlWriteTransaction(self, conn.cursor())
+        conn = getattr(self._batch, "conn", None)
+        if conn is None:
+            with self.backend.write_transaction() as conn:
+                yield SqlWriteTransaction(self, conn.cursor())
+            return
+        cur = conn.cursor()
+        cur.execute("SAVEPOINT store_tx")
+        try:
+            yield SqlWriteTransaction(self, cur)
+        except BaseException:
+            cur.execute("ROLLBACK TO SAVEPOINT store_tx")
+            cur.execute("RELEASE SAVEPOINT store_tx")
+            raise
+        cur.execute("RELEASE SAVEPOINT store_tx")
 
     def append(
         self,
@@ -68,8 +100,18 @@ class SqlEventStore(StreamReads):
             return tx.append(stream_id, events, expected_version)
 
     # -- reading --------------------------------------------------------------
+    @contextmanager
+    def _reader(self) -> Iterator[Any]:
+        """This thread's batch connection if it has one, else a reader."""
+        conn = getattr(self._batch, "conn", None)
+        if conn is not None:
+            yield conn
+            return
+        with self.backend.reader() as reader:
+            yield reader
+
     def _fetch(self, sql: str, params: Sequence[Any]) -> list[Any]:
-        with self.backend.reader() as conn:
+        with self._reader() as conn:
             cur = conn.cursor()
             cur.execute(self._q(sql), params)
             rows: list[Any] = cur.fetchall()
@@ -137,7 +179,7 @@ class SqlEventStore(StreamReads):
         remaining = limit
         while remaining is None or remaining > 0:
             page = _READ_PAGE if remaining is None else min(_READ_PAGE, remaining)
-            with self.backend.reader() as conn:
+            with self._reader() as conn:
                 cur = conn.cursor()
                 cur.execute(sql, [start, *params, page])
                 rows = cur.fetchall()
