@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,18 +39,31 @@ from ddd_sim.contexts.sales.application.queries import (
 from ddd_sim.contexts.shipping.application import wiring as shipping
 from ddd_sim.contexts.shipping.application.queries import GetShipment
 from ddd_sim.infrastructure.eventstore.factory import open_store
+from ddd_sim.integration.translation import Translator
+from ddd_sim.processes import choreography
+from ddd_sim.processes.choreography import ChoreographedFlow
 from ddd_sim.processes.events import PROCESS_EVENTS
+from ddd_sim.processes.fulfilment import ProcessManagerFlow
+from ddd_sim.processes.fulfilment_state import FulfilmentSettings
+from ddd_sim.processes.host import OrderFlow
+from ddd_sim.processes.order_saga import OrchestratedFlow
 from ddd_sim.runtime.clock import Clock, ManualClock
 from ddd_sim.runtime.published import CloudEventsWire
 from ddd_sim.runtime.query_cache import CacheRule
 from ddd_sim.runtime.shop import ContextModule, ShopRuntime, build_shop
 from ddd_sim.runtime.shop import build_registry as registry_of
+from ddd_sim.runtime.simulation.clock import SchedulerClock
+from ddd_sim.runtime.simulation.engine import PROGRESS, EngineSettings, Simulation
+from ddd_sim.shared.errors import RunStateError
+from ddd_sim.shared.events import JsonObject
 from ddd_sim.shared.ids import IdFactory
 from ddd_sim.shared.messages import Query
 from ddd_sim.shared.ports import EventStore
 from ddd_sim.shared.repository import AggregateRepository
 from ddd_sim.shared.serialization import EventRegistry
-from ddd_sim.sim.records import SIM_EVENTS
+from ddd_sim.sim.records import RUN_STREAM, SIM_CATEGORY, SIM_EVENTS
+from ddd_sim.sim.scenario import Scenario, parse_scenario
+from ddd_sim.sim.scheduler import Scheduler
 
 SNAPSHOT_EVERY = {Account.aggregate_type: 20, "Product": 20}
 """Snapshot frequency per long-lived aggregate type, in events.
@@ -200,3 +214,125 @@ def bootstrap(
         durability = "full (synchronous=FULL: every commit is on disk)"
     freeze_startup_objects()
     return App(store, registry, accounts, shop, text, durability)
+
+
+# -- simulation runs ------------------------------------------------------------
+FLOW_HOSTS: dict[str, frozenset[str]] = {
+    "orchestrated": frozenset({"sales"}),
+    "process_manager": frozenset({"sales"}),
+    "choreographed": frozenset({"inventory", "payment", "shipping", "sales"}),
+}
+"""The contexts whose crash takes a flow's in-memory instances with it."""
+
+PROCESS_STREAM_OWNERS = {
+    "Saga": "processes",
+    "Fulfilment": "processes",
+    "Choreography": "processes",
+    SIM_CATEGORY: "simulation",
+}
+
+
+def projection_names() -> frozenset[str]:
+    """Every running projection's name, for checking scenario files."""
+    return frozenset(
+        cls.name for context in shop_contexts() for cls in context.wiring.PROJECTIONS
+    )
+
+
+def make_flow(scenario: Scenario) -> tuple[OrderFlow, dict[str, Translator]]:
+    """The scenario's saga mode, and the translators its published events need."""
+    if scenario.saga == "orchestrated":
+        return OrchestratedFlow(), {}
+    if scenario.saga == "process_manager":
+        pm = scenario.process_manager
+        settings = FulfilmentSettings(
+            payment_timeout=pm.payment_timeout,
+            inventory_timeout=pm.inventory_timeout,
+            max_payment_attempts=pm.max_payment_attempts,
+            retry_delay=pm.retry_delay,
+            abandon_after=pm.abandon_after,
+            monitor_interval=pm.monitor_interval,
+        )
+        return ProcessManagerFlow(settings), {}
+    return ChoreographedFlow(), dict(choreography.TRANSLATORS)
+
+
+def _run_record(store: EventStore) -> JsonObject | None:
+    started = store.read_stream(RUN_STREAM, to_version=1)
+    return started[0].payload if started else None
+
+
+def open_simulation(
+    location: str | Path,
+    scenario: Scenario | None = None,
+    *,
+    seed: int | None = None,
+    fast: bool = False,
+    settings: EngineSettings | None = None,
+    crashpoint: Callable[[str], None] | None = None,
+) -> Simulation:
+    """A new run of ``scenario`` on an empty store, or (without one) a resume.
+
+    A new run needs a store that holds no run yet; a resume needs one whose
+    run has not finished, and takes the scenario and seed it recorded.
+    """
+    registry = build_registry()
+    store = open_store(location, upcasters=registry.upcasters, fast=fast)
+    try:
+        record = _run_record(store)
+        progress = store.get_document(*PROGRESS)
+        if scenario is not None:
+            if record is not None or store.head_position():
+                raise RunStateError(
+                    f"{location} already holds events"
+                    + (f" (a run of {record['scenario_name']!r})" if record else "")
+                    + ": start a new run on a new store, or use resume"
+                )
+            run_seed = scenario.seed if seed is None else seed
+            id_seed = run_seed
+        else:
+            if record is None or progress is None:
+                raise RunStateError(f"{location} holds no simulation run to resume")
+            if progress["phase"] == "done":
+                raise RunStateError(
+                    f"the run of {record['scenario_name']!r} in {location} has "
+                    "already finished; inspect it, or start a new run"
+                )
+            scenario = parse_scenario(
+                str(record["scenario_text"]),
+                str(record["scenario_file"]),
+                projections=projection_names(),
+            )
+            run_seed = int(record["seed"])
+            # a resumed run must not reuse the ids the first attempt drew
+            id_seed = run_seed * 1_000_003 + store.head_position()
+        scheduler = Scheduler()
+        shop = wire_shop(store, registry, clock=SchedulerClock(scheduler), seed=id_seed)
+        shop.stream_owners.update(PROCESS_STREAM_OWNERS)
+        flow, flow_translators = make_flow(scenario)
+        translators: dict[str, Translator] = {}
+        for context in shop_contexts():
+            translators.update(context.wiring.TRANSLATORS)
+        translators.update(flow_translators)
+        simulation = Simulation(
+            store=store,
+            registry=registry,
+            shop=shop,
+            scheduler=scheduler,
+            scenario=scenario,
+            seed=run_seed,
+            flow=flow,
+            flow_hosts=FLOW_HOSTS[scenario.saga],
+            translators=translators,
+            ids=IdFactory(id_seed + 1),
+            settings=settings or EngineSettings(),
+            crashpoint=crashpoint or (lambda name: None),
+        )
+        if progress is None:
+            simulation.start()
+        else:
+            simulation.resume(dict(progress))
+        return simulation
+    except BaseException:
+        store.close()
+        raise

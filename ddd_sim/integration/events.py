@@ -234,6 +234,41 @@ class InvoiceIssued(IntegrationEvent):
     amount: Money
 
 
+# -- processes (the choreographed order flow) ---------------------------------
+@message
+class OrderStepSucceeded(IntegrationEvent):
+    """A step of a choreographed order took effect; the next step may start."""
+
+    event_type = "shop.processes.order_step.succeeded"
+    source_context = "processes"
+    order_id: str
+    step: str
+
+
+@message
+class OrderStepFailed(IntegrationEvent):
+    """A choreographed order step failed; ``effect_unknown`` if it may have acted."""
+
+    event_type = "shop.processes.order_step.failed"
+    source_context = "processes"
+    order_id: str
+    step: str
+    reason: str
+    effect_unknown: bool
+
+
+@message
+class OrderStepCompensated(IntegrationEvent):
+    """A step of a choreographed order was undone; the step before it may undo next."""
+
+    event_type = "shop.processes.order_step.compensated"
+    source_context = "processes"
+    order_id: str
+    step: str
+    compensation: str
+    noop: bool
+
+
 INTEGRATION_EVENTS: tuple[type[IntegrationEvent], ...] = (
     CustomerRegistered,
     OrderPlaced,
@@ -253,5 +288,8 @@ INTEGRATION_EVENTS: tuple[type[IntegrationEvent], ...] = (
     ShipmentCancelled,
     ShipmentDelivered,
     InvoiceIssued,
+    OrderStepSucceeded,
+    OrderStepFailed,
+    OrderStepCompensated,
 )
 """The whole published language, current versions."""

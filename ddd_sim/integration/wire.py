@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from ddd_sim.integration.base import IntegrationEvent
+from ddd_sim.integration.delivery import Delivery
 from ddd_sim.integration.envelope import (
     JSON_CONTENT_TYPE,
     check_sim_time,
@@ -27,21 +27,6 @@ from ddd_sim.integration.envelope import (
 from ddd_sim.integration.payload import from_data, to_data
 from ddd_sim.integration.schemas import PUBLISHED, ContractRegistry, schema_id
 from ddd_sim.shared.errors import ContractViolation
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Delivery:
-    """An integration event as a consumer received it, with its envelope."""
-
-    event: IntegrationEvent
-    event_id: uuid.UUID
-    type: str
-    version: int
-    source: str
-    sim_time: float
-    subject: str | None = None
-    correlation_id: uuid.UUID | None = None
-    causation_id: uuid.UUID | None = None
 
 
 def source_of(event_class: type[IntegrationEvent]) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypeAlias
 
 from ddd_sim.integration.base import IntegrationEvent
-from ddd_sim.integration.wire import Delivery
+from ddd_sim.integration.delivery import Delivery
 from ddd_sim.shared.cqrs import CommandResult
 from ddd_sim.shared.messages import Command
 from ddd_sim.shared.repository import AggregateRepository

@@ -189,6 +189,11 @@ class ProjectionRunner:
             raise ValueError(f"a projection delay cannot be negative: {seconds}")
         self._delays[name] = seconds
 
+    def checkpoint(self, name: str) -> int:
+        """The last position a projection has consumed (as this runner knows it)."""
+        self._consumer(name)
+        return self._subscriptions[name].checkpoint
+
     def is_stalled(self, name: str) -> bool:
         """True while a projection is stalled."""
         return name in self._stalled

@@ -78,3 +78,7 @@ class ContractViolation(DddSimError):
 
 class ConsistencyTimeout(DddSimError):
     """A read model did not reach the awaited version in time."""
+
+
+class RunStateError(DddSimError):
+    """A store holds no run to resume, already holds one, or its run is over."""

@@ -84,6 +84,14 @@ class EventStore(Protocol):
         """Open one write transaction (group commit); commit on normal exit."""
         ...
 
+    def batch(self) -> AbstractContextManager[None]:
+        """Group this thread's appends and transactions into one commit.
+
+        Reads in the same thread see the batch's writes; nothing is
+        acknowledged (durable, visible to others) before the batch exits.
+        """
+        ...
+
     def read_stream(
         self,
         stream_id: str,

@@ -20,7 +20,7 @@ from ddd_sim.bootstrap import build_registry, shop_contexts, wire_shop
 from ddd_sim.infrastructure.eventstore.factory import open_store
 from ddd_sim.integration.base import IntegrationEvent
 from ddd_sim.integration.translation import Translator
-from ddd_sim.integration.wire import Delivery
+from ddd_sim.integration.delivery import Delivery
 from ddd_sim.processes.host import Outcome, Request
 from ddd_sim.runtime.clock import ManualClock
 from ddd_sim.runtime.projection_feed import meta_of
@@ -80,7 +80,8 @@ class FakeHost:
         for context in shop_contexts():
             self._translators.update(context.wiring.TRANSLATORS)
         self._translators.update(translators or {})
-        self._ids = IdFactory(seed)
+        # the shop draws event ids from IdFactory(seed): processes need their own
+        self._ids = IdFactory(seed + 1_000_003)
         self._streams: dict[str, random.Random] = {}
 
     # -- ProcessHost ----------------------------------------------------------
@@ -186,8 +187,11 @@ class FakeHost:
                     duplicate=bool(results) and not any(r.written for r in results),
                 )
             else:
-                kind = "failed" if behaviour == "down" else "timeout"
-                outcome = Outcome(kind=kind, attempts=attempt, detail=behaviour)
+                outcome = Outcome(
+                    kind="failed" if behaviour == "down" else "timeout",
+                    attempts=attempt,
+                    detail=behaviour,
+                )
         delay = self.latency if outcome.kind != "timeout" else self.timeout
         if (
             outcome.kind in ("failed", "timeout")

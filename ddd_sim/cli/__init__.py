@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from ddd_sim import __version__
+from ddd_sim.cli.simulation import add_parsers as add_simulation_parsers
+from ddd_sim.cli.simulation import inspect_world, run_command
 from ddd_sim.shared.errors import DddSimError, ValidationError
 
 EXIT_USAGE = 2
@@ -43,6 +46,19 @@ def _parser() -> argparse.ArgumentParser:
         description="Read the whole log, verify every checksum, summarise streams.",
     )
     inspect.add_argument("store", nargs="?", metavar="STORE", help="overrides --db")
+    inspect.add_argument(
+        "--db", metavar="STORE", default=argparse.SUPPRESS, help="overrides --db"
+    )
+    moment = inspect.add_mutually_exclusive_group()
+    moment.add_argument(
+        "--as-of", type=int, metavar="POSITION", help="the world as of a log position"
+    )
+    moment.add_argument(
+        "--at", type=float, metavar="SIM_SECONDS", help="the world at a simulated time"
+    )
+    inspect.add_argument(
+        "--json", action="store_true", help="print the world as one JSON object"
+    )
     export = commands.add_parser(
         "export",
         help="write the whole log as CloudEvents JSON lines",
@@ -50,6 +66,16 @@ def _parser() -> argparse.ArgumentParser:
         "(to standard output, or atomically to --out).",
     )
     export.add_argument("store", nargs="?", metavar="STORE", help="overrides --db")
+    export.add_argument(
+        "--db", metavar="STORE", default=argparse.SUPPRESS, help="overrides --db"
+    )
+    export.add_argument(
+        "--format",
+        choices=("cloudevents", "cml", "dot"),
+        default="cloudevents",
+        help="the log as CloudEvents JSON lines (default), or the context map "
+        "as Context Mapper CML or Graphviz DOT",
+    )
     export.add_argument("--out", metavar="FILE", help="write here instead of stdout")
     export.add_argument(
         "--until-position",
@@ -90,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     rebuild.add_argument("projection", metavar="PROJECTION")
     rebuild.add_argument("--version", type=int, metavar="N", help="handler version")
+    add_simulation_parsers(commands)
     commands.add_parser(
         "demo",
         help="write the pattern catalogue's examples (61-70, 77-80) into the store",
@@ -138,41 +165,66 @@ def _demo(location: str | None, *, fast: bool) -> list[str]:
         app.close()
 
 
+def _write_atomically(out: str, write: Callable[[TextIO], int]) -> int:
+    """Write to a temporary file beside ``out``, then rename it into place."""
+    target = Path(out)
+    if target.is_dir():
+        raise ValidationError(f"--out {out} is a folder, not a file")
+    if not target.parent.exists():
+        raise ValidationError(f"--out {out}: folder {target.parent} does not exist")
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        with partial.open("w", encoding="utf-8") as stream:
+            count = write(stream)
+        os.replace(partial, target)
+    except OSError as exc:
+        raise ValidationError(f"cannot write {out}: {exc.strerror}") from exc
+    finally:
+        partial.unlink(missing_ok=True)
+    return count
+
+
 def _export(
-    location: str | None, *, out: str | None, until: int | None, fast: bool
+    location: str | None,
+    *,
+    out: str | None,
+    until: int | None,
+    fast: bool,
+    form: str = "cloudevents",
 ) -> int:
-    from ddd_sim.bootstrap import bootstrap
+    from ddd_sim.bootstrap import PROCESS_STREAM_OWNERS, bootstrap
     from ddd_sim.integration.export import export_log
 
     if until is not None and until < 0:
         raise ValidationError(f"--until-position must not be negative, got {until}")
+    if form != "cloudevents":
+        text = _catalog(form, None) + "\n"
+
+        def write_map(stream: TextIO) -> int:
+            stream.write(text)
+            return 1
+
+        if out is None:
+            sys.stdout.write(text)
+            return 1
+        _write_atomically(out, write_map)
+        print(f"exported the context map as {form} to {out}", file=sys.stderr)
+        return 1
     app = bootstrap(location, fast=fast)
     try:
-        owners = app.shop.stream_owners
+        owners = {**app.shop.stream_owners, **PROCESS_STREAM_OWNERS}
 
         def context_of(stream_id: str) -> str:
             return owners.get(stream_id.split("-", 1)[0], "unowned")
 
-        if out is None:
+        def write_log(stream: TextIO) -> int:
             return export_log(
-                app.store, sys.stdout, context_of=context_of, until_position=until
+                app.store, stream, context_of=context_of, until_position=until
             )
-        target = Path(out)
-        if target.is_dir():
-            raise ValidationError(f"--out {out} is a folder, not a file")
-        if not target.parent.exists():
-            raise ValidationError(f"--out {out}: folder {target.parent} does not exist")
-        partial = target.with_name(f".{target.name}.partial")
-        try:
-            with partial.open("w", encoding="utf-8") as stream:
-                count = export_log(
-                    app.store, stream, context_of=context_of, until_position=until
-                )
-            os.replace(partial, target)
-        except OSError as exc:
-            raise ValidationError(f"cannot write {out}: {exc.strerror}") from exc
-        finally:
-            partial.unlink(missing_ok=True)
+
+        if out is None:
+            return write_log(sys.stdout)
+        count = _write_atomically(out, write_log)
         print(f"exported {count} events to {out}", file=sys.stderr)
         return count
     finally:
@@ -255,12 +307,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "demo":
             print("\n".join(_demo(args.db, fast=args.fast)))
+        elif args.command in ("run", "resume"):
+            return run_command(args)
         elif args.command == "export":
             _export(
                 args.store or args.db,
                 out=args.out,
                 until=args.until_position,
                 fast=args.fast,
+                form=args.format,
             )
         elif args.command == "projections":
             print(_projections(args.db, fast=args.fast))
@@ -269,7 +324,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "catalog":
             print(_catalog(args.format, args.impact))
         elif args.command == "inspect":
-            print(_summary(args.store or args.db, verify=True, fast=args.fast))
+            location = args.store or args.db
+            if args.json or args.as_of is not None or args.at is not None:
+                print(
+                    inspect_world(
+                        location,
+                        as_of=args.as_of,
+                        at=args.at,
+                        as_json=args.json,
+                        fast=args.fast,
+                    )
+                )
+            else:
+                print(_summary(location, verify=True, fast=args.fast))
         else:
             print(f"DDD Sim {__version__}")
             print(_summary(args.db, verify=False, fast=args.fast))
