@@ -47,6 +47,12 @@ def _db_option(parser: argparse.ArgumentParser) -> None:
         default=argparse.SUPPRESS,
         help="SQLite path or postgresql:// URL",
     )
+    parser.add_argument(
+        "--fast",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="fast durability (SQLite synchronous=NORMAL)",
+    )
 
 
 def _crashpoint_from_env() -> Any:

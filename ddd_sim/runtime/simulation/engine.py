@@ -379,16 +379,19 @@ class Simulation:
 
     def _project(self) -> None:
         runner = self.shop.projections
-        moved: dict[str, int] = {}
+        handled = 0
         for name in runner.names():
-            if runner.is_stalled(name):
-                continue
-            result = runner.poll(name, now=self.scheduler.now)
-            if result.handled:
-                moved[name] = result.checkpoint
-        self._quiet = not moved
-        if moved:
-            self.record(ProjectionsAdvanced(checkpoints=moved))
+            if not runner.is_stalled(name):
+                handled += runner.poll(name, now=self.scheduler.now).handled
+        self._quiet = handled == 0
+        if handled:
+            # every checkpoint, not only those that moved: a projection that
+            # skips most events still follows the head, and the record says so
+            self.record(
+                ProjectionsAdvanced(
+                    checkpoints={n: runner.checkpoint(n) for n in runner.names()}
+                )
+            )
         if self.phase != "done":
             self.scheduler.schedule(
                 self.scheduler.now + self.scenario.projections.interval,

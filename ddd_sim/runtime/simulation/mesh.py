@@ -89,7 +89,7 @@ class Mesh:
         *,
         retry: bool = True,
     ) -> None:
-        """Send a request; ``on_outcome`` runs once, later (unless the source crashes)."""
+        """Send a request; ``on_outcome`` runs once, later (unless source crashes)."""
         self._registry.discover(request.target)  # an unknown context is a bug: raise
         self.calls += 1
         self._attempt(source, request, on_outcome, 1, retry)

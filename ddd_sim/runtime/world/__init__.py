@@ -1,0 +1,1 @@
+"""The whole world as of any log position: orders, stock, wallets, sagas, faults."""
