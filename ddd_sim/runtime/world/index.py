@@ -10,6 +10,7 @@ as of position *p* is the checkpoint at or below *p* with at most
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from array import array
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -113,14 +114,8 @@ class WorldIndex:
         times = self._times
         # sim time never decreases along the log, so the array is sorted
         position = bisect.bisect_right(times, sim_time, 1, len(times)) - 1
-        world = self.at(max(position, 0))
-        return world if position > 0 else _world_at(world, sim_time)
-
-
-def _world_at(world: World, sim_time: float) -> World:
-    import dataclasses
-
-    return dataclasses.replace(world, sim_time=sim_time)
+        # the world as it stood at that moment: its clock reads the time asked
+        return dataclasses.replace(self.at(max(position, 0)), sim_time=sim_time)
 
 
 def _world(state: WorldState, position: int, sim_time: float) -> World:
