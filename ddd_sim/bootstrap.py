@@ -273,8 +273,9 @@ def open_simulation(
 ) -> Simulation:
     """A new run of ``scenario`` on an empty store, or (without one) a resume.
 
-    A new run needs a store that holds no run yet; a resume needs one whose
-    run has not finished, and takes the scenario and seed it recorded.
+    A new run needs a store that holds no run yet; a resume needs one that
+    holds a run, and takes the scenario and seed it recorded.  Resuming a run
+    that had already finished changes nothing (its summary can be printed).
     """
     registry = build_registry()
     store = open_store(location, upcasters=registry.upcasters, fast=fast)
@@ -293,11 +294,6 @@ def open_simulation(
         else:
             if record is None or progress is None:
                 raise RunStateError(f"{location} holds no simulation run to resume")
-            if progress["phase"] == "done":
-                raise RunStateError(
-                    f"the run of {record['scenario_name']!r} in {location} has "
-                    "already finished; inspect it, or start a new run"
-                )
             scenario = parse_scenario(
                 str(record["scenario_text"]),
                 str(record["scenario_file"]),

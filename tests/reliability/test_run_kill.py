@@ -81,7 +81,7 @@ def _start_and_kill(command: list[str], delay: float, out: Path, log: Path) -> b
 def test_resume_finishes_every_killed_run(tmp_path: Path) -> None:
     rng = random.Random(4_2026)
     scenario = tmp_path / "killed.toml"
-    scenario.write_text(small_scenario(duration=30.0, rate=4.0, extra=FAULTS))
+    scenario.write_text(small_scenario(duration=60.0, rate=6.0, extra=FAULTS))
     kills = 0
     run = 0
     while kills < KILLS:
@@ -94,7 +94,7 @@ def test_resume_finishes_every_killed_run(tmp_path: Path) -> None:
             if kills >= KILLS:
                 break
             # the first child also pays for the interpreter's start-up
-            delay = rng.uniform(1.5, 3.5) if attempt == 0 else rng.uniform(0.8, 2.5)
+            delay = rng.uniform(1.2, 4.5) if attempt == 0 else rng.uniform(0.8, 3.5)
             killed = _start_and_kill(command, delay, out, log)
             seen = _committed(db)
             assert seen[: len(acknowledged)] == acknowledged, "a commit was lost"

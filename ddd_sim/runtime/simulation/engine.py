@@ -294,6 +294,9 @@ class Simulation:
         now = float(progress["sim_time"])
         self.scheduler.run_until(now)
         self.phase = str(progress["phase"])
+        if self.phase == "done":  # it finished; perhaps only the report was lost
+            self.drained_at = now
+            return
         self.commands_done = int(progress["commands"])
         for load, placed in zip(self.loads, progress["placed"], strict=True):
             while load.placed < int(placed) and not load.exhausted:
