@@ -161,6 +161,7 @@ def inspect_world(
 ) -> str:
     """The world at a position (or simulated time), as JSON or as text."""
     from ddd_sim.bootstrap import bootstrap
+    from ddd_sim.runtime.invariants import check_world
     from ddd_sim.runtime.world.index import WorldIndex
 
     if as_of is not None and at is not None:
@@ -180,6 +181,11 @@ def inspect_world(
             else index.at(index.head if as_of is None else as_of)
         )
         data = world.to_json()
+        # the invariants a moment can be judged by (the drain is a run's end)
+        data["invariants"] = {
+            name: result.ok
+            for name, result in check_world(world, drained=False).items()
+        }
         if as_json:
             return json.dumps(data, sort_keys=True)
         return _world_text(data)
@@ -217,6 +223,10 @@ def _world_text(data: dict[str, Any]) -> str:
         lines.append(
             f"  {p['name']:<28} checkpoint {p['checkpoint']:>8}  lag {p['lag_events']}"
         )
+    broken = [name for name, ok in data["invariants"].items() if not ok]
+    lines.append(
+        "invariants: " + (", ".join(broken) + " broken" if broken else "all hold")
+    )
     if data["breakers"]:
         lines.append(
             "breakers: "
