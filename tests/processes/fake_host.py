@@ -19,8 +19,8 @@ from typing import Any
 from ddd_sim.bootstrap import build_registry, shop_contexts, wire_shop
 from ddd_sim.infrastructure.eventstore.factory import open_store
 from ddd_sim.integration.base import IntegrationEvent
-from ddd_sim.integration.translation import Translator
 from ddd_sim.integration.delivery import Delivery
+from ddd_sim.integration.translation import Translator
 from ddd_sim.processes.host import Outcome, Request
 from ddd_sim.runtime.clock import ManualClock
 from ddd_sim.runtime.projection_feed import meta_of

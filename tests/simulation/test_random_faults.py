@@ -25,8 +25,15 @@ PROBABILISTIC = ("error_rate", "drop", "duplicate", "reorder", "no_reply")
 def faults(draw: st.DrawFn, duration: float) -> str:
     kind = draw(
         st.sampled_from(
-            ("down", "latency", "decline", "crash", "stall_projection", "partition")
-            + PROBABILISTIC
+            (
+                "down",
+                "latency",
+                "decline",
+                "crash",
+                "stall_projection",
+                "partition",
+                *PROBABILISTIC,
+            )
         )
     )
     target = "payment" if kind == "decline" else draw(st.sampled_from(CONTEXTS))
