@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 
 from ddd_sim.integration.base import IntegrationEvent
+from ddd_sim.shared.events import RecordedEvent
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -25,3 +26,18 @@ class Delivery:
     subject: str | None = None
     correlation_id: uuid.UUID | None = None
     causation_id: uuid.UUID | None = None
+
+
+def delivery_of(published: IntegrationEvent, recorded: RecordedEvent) -> Delivery:
+    """How a consumer receives the published form of a stored event."""
+    return Delivery(
+        event=published,
+        event_id=recorded.event_id,
+        type=published.event_type,
+        version=published.version,
+        source=f"/shop/{published.source_context}",
+        sim_time=recorded.metadata.sim_time,
+        subject=recorded.stream_id,
+        correlation_id=recorded.metadata.correlation_id,
+        causation_id=recorded.event_id,
+    )

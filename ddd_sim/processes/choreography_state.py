@@ -19,11 +19,9 @@ from ddd_sim.integration.events import (
 from ddd_sim.integration.translation import expect
 from ddd_sim.processes.events import (
     COMPENSATIONS,
-    ORDER_STEPS,
     CompensationStarted,
     ProcessCompensated,
     ProcessCompleted,
-    ProcessStarted,
     StepCompensated,
     StepFailed,
     StepSucceeded,
@@ -60,19 +58,8 @@ class OrderChoreography(OrderProcess):
 
     def begin(self, spec: OrderSpec) -> None:
         """Open the trace of a placed order (once)."""
-        if self.status != "new":
+        if not self._open(spec):
             return
-        self._record(
-            ProcessStarted(
-                process_id=self.id,
-                kind=self.kind,
-                order_id=spec.order_id,
-                customer_id=spec.customer_id,
-                lines=dict(spec.lines),
-                total=spec.total,
-                steps=ORDER_STEPS,
-            )
-        )
 
     def due_to_run(self, step: str) -> bool:
         """``step`` is next, not yet started, and nothing has failed."""

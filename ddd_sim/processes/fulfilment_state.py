@@ -15,7 +15,6 @@ from ddd_sim.processes.events import (
     ORDER_STEPS,
     ProcessAbandoned,
     ProcessCompleted,
-    ProcessStarted,
     StepFailed,
     StepSucceeded,
     TimerCancelled,
@@ -90,19 +89,8 @@ class OrderFulfilment(OrderProcess):
     # -- decisions --------------------------------------------------------------
     def begin(self, spec: OrderSpec, now: float, rules: FulfilmentSettings) -> None:
         """Start fulfilling a placed order (once) with its first step."""
-        if self.status != "new":
+        if not self._open(spec):
             return
-        self._record(
-            ProcessStarted(
-                process_id=self.id,
-                kind=self.kind,
-                order_id=spec.order_id,
-                customer_id=spec.customer_id,
-                lines=dict(spec.lines),
-                total=spec.total,
-                steps=ORDER_STEPS,
-            )
-        )
         self._start(ORDER_STEPS[0], now, rules)
 
     def step_outcome(

@@ -131,6 +131,23 @@ class OrderProcess(Aggregate):
 
     kind: ClassVar[str] = ""
 
+    def _open(self, spec: OrderSpec) -> bool:
+        """Record the start of this order's process; False if it had started."""
+        if self.status != "new":
+            return False
+        self._record(
+            ProcessStarted(
+                process_id=self.id,
+                kind=self.kind,
+                order_id=spec.order_id,
+                customer_id=spec.customer_id,
+                lines=dict(spec.lines),
+                total=spec.total,
+                steps=ORDER_STEPS,
+            )
+        )
+        return True
+
     def __init__(self, aggregate_id: str) -> None:
         super().__init__(aggregate_id)
         self.spec: OrderSpec | None = None
@@ -292,19 +309,8 @@ class OrderSaga(OrderProcess):
 
     def begin(self, spec: OrderSpec) -> None:
         """Start the saga of a placed order with its first step (once)."""
-        if self.status != "new":
+        if not self._open(spec):
             return
-        self._record(
-            ProcessStarted(
-                process_id=self.id,
-                kind=self.kind,
-                order_id=spec.order_id,
-                customer_id=spec.customer_id,
-                lines=dict(spec.lines),
-                total=spec.total,
-                steps=ORDER_STEPS,
-            )
-        )
         self._start_next()
 
     def step_done(self, step: str, outcome: Outcome, request: Request) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 from ddd_sim.bootstrap import build_registry, shop_contexts, wire_shop
 from ddd_sim.infrastructure.eventstore.factory import open_store
 from ddd_sim.integration.base import IntegrationEvent
-from ddd_sim.integration.delivery import Delivery
+from ddd_sim.integration.delivery import Delivery, delivery_of
 from ddd_sim.integration.translation import Translator
 from ddd_sim.processes.host import Outcome, Request
 from ddd_sim.runtime.clock import ManualClock
@@ -220,17 +220,7 @@ class FakeHost:
             published = translate(event, meta_of(recorded))
             if published is None:
                 continue
-            delivery = Delivery(
-                event=published,
-                event_id=recorded.event_id,
-                type=published.event_type,
-                version=published.version,
-                source=f"/shop/{published.source_context}",
-                sim_time=recorded.metadata.sim_time,
-                subject=recorded.stream_id,
-                correlation_id=recorded.metadata.correlation_id,
-                causation_id=recorded.event_id,
-            )
+            delivery = delivery_of(published, recorded)
             for consumer, types, handler in self._subs:
                 if (
                     published.event_type in types

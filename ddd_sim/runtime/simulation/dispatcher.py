@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from ddd_sim.integration.delivery import Delivery
+from ddd_sim.integration.delivery import Delivery, delivery_of
 from ddd_sim.integration.translation import Translator, published_types
 from ddd_sim.runtime.projection_feed import meta_of
 from ddd_sim.shared.events import RecordedEvent
@@ -150,17 +150,7 @@ class Dispatcher:
         )
         if published is None:
             return
-        delivery = Delivery(
-            event=published,
-            event_id=recorded.event_id,
-            type=published.event_type,
-            version=published.version,
-            source=f"/shop/{published.source_context}",
-            sim_time=recorded.metadata.sim_time,
-            subject=recorded.stream_id,
-            correlation_id=recorded.metadata.correlation_id,
-            causation_id=recorded.event_id,
-        )
+        delivery = delivery_of(published, recorded)
         publisher = self._publisher_of(recorded.stream_id)
         for consumer in self._consumers.values():
             if (
