@@ -100,13 +100,17 @@ def main() -> None:
         ("sqlite durable", str(folder / "durable.db"), False),
     ]
     print(f"{args.orders} orders at {args.rate:g}/s simulated, saga {args.saga}")
-    print(f"{'store':<16}{'orders':>8}{'events':>9}{'run s':>8}{'orders/s':>10}"
-          f"{'events/s':>10}{'+checks s':>11}")
+    print(
+        f"{'store':<16}{'orders':>8}{'events':>9}{'run s':>8}{'orders/s':>10}"
+        f"{'events/s':>10}{'+checks s':>11}"
+    )
     for name, location, fast in rows:
         r = measure(location, text, fast=fast, profile=args.profile and fast)
-        print(f"{name:<16}{r['orders']:>8.0f}{r['events']:>9.0f}{r['run_s']:>8.2f}"
-              f"{r['orders_per_s']:>10.0f}{r['events_per_s']:>10.0f}"
-              f"{r['with_checks_s']:>11.2f}")
+        print(
+            f"{name:<16}{r['orders']:>8.0f}{r['events']:>9.0f}{r['run_s']:>8.2f}"
+            f"{r['orders_per_s']:>10.0f}{r['events_per_s']:>10.0f}"
+            f"{r['with_checks_s']:>11.2f}"
+        )
 
 
 if __name__ == "__main__":
