@@ -96,8 +96,12 @@ class Network:
         """Send a request; ``handler`` runs at the target, ``on_reply`` back home.
 
         Either may never happen: a lost request or reply is silence, and the
-        caller's own timeout decides what that means.
+        caller's own timeout decides what that means.  A context that is down
+        (crashed, restarting) sends nothing and hears no reply: its in-memory
+        work was lost with it.
         """
+        if not self._is_up(source):
+            return
         self.sent += 1
         now = self._scheduler.now
         if source == target:
@@ -123,7 +127,7 @@ class Network:
             back = self.latency(target)
             self._scheduler.schedule(
                 self._scheduler.now + back,
-                lambda: on_reply(reply),
+                lambda: self._deliver_reply(source, reply, on_reply),
                 owner=source,
                 label=f"reply {operation}",
             )
@@ -159,6 +163,13 @@ class Network:
             self._lose(source, target, operation, key, "no_reply")
             return None
         return reply
+
+    def _deliver_reply(
+        self, source: str, reply: Reply, on_reply: Callable[[Reply], None]
+    ) -> None:
+        # the caller crashed after this reply set off: nobody waits for it
+        if self._is_up(source):
+            on_reply(reply)
 
     def _duplicate(self, target: str, handler: Callable[[], Reply]) -> None:
         if self._is_up(target) and not self.faults.is_down(target):

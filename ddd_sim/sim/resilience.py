@@ -6,6 +6,7 @@ Both read simulated time only (passed in), and draw jitter only from the
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,11 +31,16 @@ class RetryPolicy:
             raise ValidationError(
                 f"max_attempts must be at least 1, got {self.max_attempts}"
             )
-        if self.base_delay <= 0 or self.max_delay <= 0:
-            raise ValidationError("base_delay and max_delay must be positive")
-        if self.multiplier < 1:
+        for name in ("base_delay", "max_delay"):
+            value = getattr(self, name)
+            # ``not value > 0`` also refuses NaN, which compares false with all
+            if not value > 0 or not math.isfinite(value):
+                raise ValidationError(
+                    f"{name} must be positive and finite, got {value}"
+                )
+        if not 1 <= self.multiplier < math.inf:
             raise ValidationError(
-                f"multiplier must be at least 1, got {self.multiplier}"
+                f"multiplier must be at least 1 and finite, got {self.multiplier}"
             )
         if not 0 <= self.jitter <= 1:
             raise ValidationError(f"jitter must be within [0, 1], got {self.jitter}")
@@ -45,9 +51,11 @@ class RetryPolicy:
 
     def delay(self, attempt: int, rng: random.Random) -> float:
         """The wait after failed attempt ``attempt``: capped backoff, less jitter."""
-        ceiling = min(
-            self.max_delay, self.base_delay * self.multiplier ** (attempt - 1)
-        )
+        try:
+            growth = self.base_delay * self.multiplier ** (attempt - 1)
+        except OverflowError:  # a huge attempt number: the cap applies anyway
+            growth = math.inf
+        ceiling = min(self.max_delay, growth)
         return rng.uniform(ceiling * (1 - self.jitter), ceiling)
 
 
@@ -61,13 +69,13 @@ class BreakerConfig:
     success_threshold: int = 1
 
     def __post_init__(self) -> None:
-        if self.failure_threshold < 1:
-            raise ValidationError("failure_threshold must be at least 1")
-        if self.cool_down <= 0:
-            raise ValidationError("cool_down must be positive")
-        if self.half_open_max_calls < 1 or self.success_threshold < 1:
+        for name in ("failure_threshold", "half_open_max_calls", "success_threshold"):
+            value = getattr(self, name)
+            if value < 1:
+                raise ValidationError(f"{name} must be at least 1, got {value}")
+        if not self.cool_down > 0 or not math.isfinite(self.cool_down):
             raise ValidationError(
-                "half_open_max_calls and success_threshold must be >= 1"
+                f"cool_down must be positive and finite, got {self.cool_down}"
             )
 
 

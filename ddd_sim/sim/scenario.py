@@ -11,6 +11,7 @@ import math
 import sys
 import tomllib
 from collections.abc import Callable, Collection
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeVar
@@ -117,7 +118,10 @@ class _Reader:
             return value
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.fail(f"expected a number, got {_kind(value)}", key)
-        value = float(value)
+        try:
+            value = float(value)
+        except OverflowError:  # an integer with hundreds of digits
+            self.fail(f"is far too large ({len(str(value))} digits)", key)
         if not math.isfinite(value):
             self.fail(f"must be a finite number, got {value}", key)
         if value < low or (strict_low and value == low):
@@ -159,9 +163,12 @@ class _Reader:
         if amount > MAX_MONEY:
             self.fail(f"must be at most {MAX_MONEY:,}, got {value!r}", key)
         try:
-            return Money.of(str(amount), currency)
+            money = Money.of(str(amount), currency)
         except ValidationError as error:
             self.fail(str(error), key)
+        if money.amount != amount:  # Money rounds; a scenario must say what it means
+            self.fail(f"has more decimals than {currency} allows: {value!r}", key)
+        return money
 
     def strings(self, key: str) -> tuple[str, ...]:
         value = self.raw(key, [])
@@ -210,6 +217,16 @@ def _checked_id(reader: _Reader, key: str, kind: Callable[[str], Any]) -> str:
     except ValidationError as error:
         reader.fail(str(error), key)
     return str(value)
+
+
+def _currency(r: _Reader) -> str:
+    """The table's ``currency`` (USD if omitted), checked at its own key."""
+    currency = r.string("currency", "USD")
+    try:
+        Money.of("0", currency)
+    except ValidationError as error:
+        r.fail(str(error), "currency")
+    return str(currency)
 
 
 _PRODUCT_KEYS = ("currency", "id", "name", "price", "stock")
@@ -277,14 +294,14 @@ def parse_scenario(
             "load",
         )
     known_customers = set(customer_ids)
+    # checked in the order they will run, so a RegisterCustomer counts only
+    # for the commands after it in time (the key paths keep the file's order)
     commands = tuple(
         _command(r, duration + drain, product_ids, known_customers)
-        for r in top.tables("commands", MAX_COMMANDS)
+        for r in sorted(top.tables("commands", MAX_COMMANDS), key=_when)
     )
-    if any(c.at > commands[i + 1].at for i, c in enumerate(commands[:-1])):
-        commands = tuple(sorted(commands, key=lambda c: c.at))
-    faults = tuple(
-        _fault(r, duration, projections) for r in top.tables("faults", MAX_FAULTS)
+    faults = _numbered(
+        [_fault(r, duration, projections) for r in top.tables("faults", MAX_FAULTS)]
     )
     scenario = Scenario(
         name=title,
@@ -366,9 +383,20 @@ def _unique(reader: _Reader, key: str, ids: list[str]) -> None:
         seen.add(value)
 
 
+def _when(r: _Reader) -> float:
+    """A command's ``at`` for ordering (anything unusable sorts first, to fail)."""
+    at = r.table.get("at")
+    if isinstance(at, bool) or not isinstance(at, int | float):
+        return -math.inf
+    try:
+        return float(at) if math.isfinite(at) else -math.inf
+    except OverflowError:
+        return -math.inf
+
+
 def _product(r: _Reader) -> ProductSpec:
     product_id = _checked_id(r, "id", ProductId)
-    currency = r.string("currency", "USD")
+    currency = _currency(r)
     spec = ProductSpec(
         id=product_id,
         stock=r.integer("stock", low=0, high=MAX_STOCK),
@@ -383,7 +411,7 @@ def _product(r: _Reader) -> ProductSpec:
 
 def _customer(r: _Reader) -> CustomerSpec:
     customer_id = _checked_id(r, "id", CustomerId)
-    currency = r.string("currency", "USD")
+    currency = _currency(r)
     spec = CustomerSpec(
         id=customer_id,
         balance=r.money("balance", currency, Money.of("0", currency)),
@@ -447,7 +475,7 @@ def _command(
             customers.add(customer)
         elif customer not in customers:
             r.fail(f"unknown customer {customer!r}", "customer")
-    currency = r.string("currency", "USD")
+    currency = _currency(r)
     items: list[tuple[str, int]] = []
     for item in r.tables("items", 100) if kind == "PlaceOrder" else []:
         product = item.string("product")
@@ -496,7 +524,7 @@ def _fault(
     if target not in CONTEXTS:
         r.fail(f"unknown context {target!r} (known: {', '.join(CONTEXTS)})", "target")
     allowed = _FAULT_PARAMS[kind]
-    for key in set(r.table) - {"target", "kind", "from", "until", *allowed}:
+    for key in sorted(set(r.table) - {"target", "kind", "from", "until", *allowed}):
         r.fail(
             f"not a parameter of {kind} (it takes: {', '.join(allowed) or 'none'})", key
         )
@@ -554,7 +582,27 @@ def _fault(
     return spec
 
 
-def _projection_name(r: _Reader, name: str, projections: Collection[str] | None) -> str:
+def _numbered(faults: list[FaultSpec]) -> tuple[FaultSpec, ...]:
+    """Faults with unique ids: a second window like another gets ``#2``.
+
+    The engine opens, clears and resumes windows by id; two alike would
+    share one, and the first to end would close both.
+    """
+    seen: dict[str, int] = {}
+    numbered = []
+    for fault in faults:
+        ordinal = seen.get(fault.fault_id, 0)
+        seen[fault.fault_id] = ordinal + 1
+        numbered.append(replace(fault, ordinal=ordinal) if ordinal else fault)
+    return tuple(numbered)
+
+
+def _projection_name(
+    r: _Reader,
+    name: str,
+    projections: Collection[str] | None,
+    key: str = "projection",
+) -> str:
     if projections is None or name in projections:
         return name
     short = [p for p in projections if p.split(".", 1)[-1] == name]
@@ -562,7 +610,7 @@ def _projection_name(r: _Reader, name: str, projections: Collection[str] | None)
         return short[0]
     known = ", ".join(sorted(projections))
     problem = "ambiguous" if short else "unknown"
-    r.fail(f"{problem} projection {name!r} (known: {known})", "projection")
+    r.fail(f"{problem} projection {name!r} (known: {known})", key)
     raise AssertionError("unreachable")
 
 
@@ -617,7 +665,7 @@ def _projections(r: _Reader, projections: Collection[str] | None) -> ProjectionS
     delays = r.sub("delay")
     delay: dict[str, float] = {}
     for key in list(delays.table):
-        name = _projection_name(delays, key, projections)
+        name = _projection_name(delays, key, projections, key)
         delay[name] = delays.number(key, high=86_400.0)
     delays.done()
     spec = ProjectionSpec(interval=interval, delay=delay)

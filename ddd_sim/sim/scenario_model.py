@@ -88,12 +88,15 @@ class FaultSpec:
     with_context: str | None = None
     projection: str | None = None
     restart_after: float | None = None
+    ordinal: int = 0
+    """Earlier entries with the same kind, target(s) and ``from`` (kept apart)."""
 
     @property
     def fault_id(self) -> str:
-        """A stable name for this window, as recorded in the log."""
+        """A stable name for this window, as recorded in the log (unique per file)."""
         pair = f"~{self.with_context}" if self.with_context else ""
-        return f"{self.kind}:{self.target}{pair}@{self.start:g}"
+        again = f"#{self.ordinal + 1}" if self.ordinal else ""
+        return f"{self.kind}:{self.target}{pair}@{self.start:g}{again}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -103,6 +103,9 @@ class Scheduler:
 
     def run_until(self, until: float) -> int:
         """Run every action due at or before ``until``, then set now to it."""
+        if not math.isfinite(until):
+            # NaN compares false with everything: it would run the whole queue
+            raise ValueError(f"cannot run until {until!r}")
         if until < self._now:
             raise ValueError(f"cannot run until {until}: it is already {self._now}")
         ran = 0

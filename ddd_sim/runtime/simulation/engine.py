@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from ddd_sim.contexts.sales.application.commands import PlaceOrder
 from ddd_sim.integration.base import IntegrationEvent
 from ddd_sim.integration.delivery import Delivery
 from ddd_sim.integration.translation import Translator
@@ -366,9 +367,11 @@ class Simulation:
 
     def _command(self, index: int) -> None:
         self.commands_done = index + 1
-        self._execute(
-            explicit_command(self.scenario, self.scenario.commands[index], index)
-        )
+        command = explicit_command(self.scenario, self.scenario.commands[index], index)
+        if isinstance(command, PlaceOrder):
+            self._place(command)  # a customer cannot order from a sales that is down
+        else:
+            self._execute(command)
 
     def _pump(self) -> None:
         self.dispatcher.pump()
