@@ -5,19 +5,13 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 
-from ddd_sim.contexts.customer.application.commands import RegisterCustomer
-from ddd_sim.contexts.inventory.application.commands import ListProduct
 from ddd_sim.contexts.inventory.domain.product import Product
-from ddd_sim.contexts.payment.application.commands import OpenAccount
-from ddd_sim.contexts.payment.domain.account import Account
-from ddd_sim.contexts.sales.application.commands import PlaceOrder
-from ddd_sim.contexts.sales.domain.lines import OrderLineInput
 from ddd_sim.integration.base import IntegrationEvent
-from ddd_sim.integration.delivery import Delivery
+from ddd_sim.integration.delivery import Delivery, delivery_of
 from ddd_sim.integration.events import (
     INTEGRATION_EVENTS,
     OrderStepCompensated,
@@ -40,35 +34,37 @@ from ddd_sim.processes.events import (
 )
 from ddd_sim.processes.host import Outcome, Request
 from ddd_sim.processes.order_saga import SagaSettings
-from ddd_sim.processes.orders import STEP_TARGETS, wallet_of
+from ddd_sim.processes.orders import STEP_TARGETS
 from ddd_sim.runtime.projection_feed import meta_of
-from ddd_sim.shared.ids import CustomerId, IdFactory, OrderId, ProductId
 from ddd_sim.shared.messages import DomainEvent
 from ddd_sim.shared.money import Money
 from ddd_sim.shared.read_models import EventMeta
 from ddd_sim.shared.repository import AggregateRepository
 from tests.processes.fake_host import FakeHost
-
-CUSTOMER = "CUST-1"
-PRICE = Money.of("10.00")
+from tests.processes.support import (
+    CrashingHost,
+    H,
+    Killed,
+    ShopHost,
+    balance,
+    compensations,
+    crash_and_recover,
+    log_types,
+    of_type,
+    open_shop,
+    order_status,
+    place,
+    process,
+    succeeded,
+)
 
 
 # -- hosts ----------
-class Killed(Exception):
-    """The process died at a crash point."""
-
-
-class ChoreoHost(FakeHost):
-    """The fake host publishing the choreography's steps, noting who calls whom.
-
-    Process event ids are seeded apart from the shop's (FakeHost would
-    otherwise give the first process event the first shop event's id, and
-    its dedup by id would swallow it).
-    """
+class ChoreoHost(ShopHost):
+    """The shop host publishing the choreography's steps, noting who calls whom."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(translators=choreography.TRANSLATORS, **kwargs)
-        self._ids = IdFactory(1_000_003)
         self.sources: list[tuple[str, str, str]] = []
         self.consumers: list[tuple[str, str, tuple[str, ...]]] = []
 
@@ -95,19 +91,8 @@ class ChoreoHost(FakeHost):
         super().subscribe(consumer, host_context, event_types, handler)
 
 
-class CrashingHost(ChoreoHost):
-    """Dies at the ``nth`` pass of one crash point."""
-
-    def __init__(self, point: str, nth: int) -> None:
-        super().__init__()
-        self.point, self.remaining = point, nth
-
-    def crashpoint(self, name: str) -> None:
-        super().crashpoint(name)
-        if name == self.point:
-            self.remaining -= 1
-            if self.remaining == 0:
-                raise Killed(name)
+class CrashingChoreoHost(CrashingHost, ChoreoHost):
+    """The choreography's host, dying at the ``nth`` pass of one crash point."""
 
 
 class UnreliableHost(ChoreoHost):
@@ -134,15 +119,7 @@ class UnreliableHost(ChoreoHost):
             )
             if published is None:
                 continue
-            delivery = Delivery(
-                event=published,
-                event_id=recorded.event_id,
-                type=published.event_type,
-                version=published.version,
-                source=f"/shop/{published.source_context}",
-                sim_time=recorded.metadata.sim_time,
-                correlation_id=recorded.metadata.correlation_id,
-            )
+            delivery = delivery_of(published, recorded)
             for _, types, handler in self._subs:
                 if published.event_type in types:
                     batch += [(handler, delivery), (handler, delivery)]
@@ -158,55 +135,6 @@ class UnreliableHost(ChoreoHost):
         self.run()
 
 
-# -- a small shop ----------
-H = TypeVar("H", bound=FakeHost)
-
-
-def open_shop(
-    host: H, *, balance: str = "100.00", stock: dict[str, int] | None = None
-) -> H:
-    """Products with stock, and one customer with a funded wallet."""
-    for product, units in (stock or {"PROD-1": 10}).items():
-        host.shop.execute(
-            ListProduct(
-                product_id=ProductId(product),
-                name=f"Item {product}",
-                price=PRICE,
-                initial_stock=units,
-            )
-        )
-    host.shop.execute(
-        RegisterCustomer(
-            customer_id=CustomerId(CUSTOMER), name="Ann", email="ann@example.org"
-        )
-    )
-    host.shop.execute(
-        OpenAccount(
-            account_id=wallet_of(CUSTOMER),
-            owner_id=CustomerId(CUSTOMER),
-            initial_balance=Money.of(balance),
-        )
-    )
-    return host
-
-
-def place(host: FakeHost, order: str = "ORD-1", **quantities: int) -> None:
-    """Place an order (one unit of PROD-1 unless told otherwise)."""
-    lines = tuple(
-        OrderLineInput(
-            product_id=ProductId(product.replace("_", "-")),
-            quantity=quantity,
-            unit_price=PRICE,
-        )
-        for product, quantity in (quantities or {"PROD_1": 1}).items()
-    )
-    host.shop.execute(
-        PlaceOrder(
-            order_id=OrderId(order), customer_id=CustomerId(CUSTOMER), lines=lines
-        )
-    )
-
-
 def run_flow(host: FakeHost, settings: SagaSettings | None = None) -> ChoreographedFlow:
     flow = ChoreographedFlow(settings)
     flow.attach(host)
@@ -216,38 +144,7 @@ def run_flow(host: FakeHost, settings: SagaSettings | None = None) -> Choreograp
 
 def trace(host: FakeHost, order: str = "ORD-1") -> list[DomainEvent]:
     """The order's choreography stream, decoded."""
-    return [
-        host.registry.to_domain_event(r)
-        for r in host.store.read_stream(f"Choreography-{order}")
-    ]
-
-
-E = TypeVar("E", bound=DomainEvent)
-
-
-def of_type(events: list[DomainEvent], kind: type[E]) -> list[E]:
-    return [e for e in events if isinstance(e, kind)]
-
-
-def succeeded(events: list[DomainEvent]) -> list[str]:
-    return [e.step for e in of_type(events, StepSucceeded)]
-
-
-def compensations(events: list[DomainEvent]) -> list[str]:
-    return [e.compensation for e in of_type(events, StepCompensated)]
-
-
-def log_types(host: FakeHost, *types: str) -> list[str]:
-    return [r.type for r in host.store.read_all() if r.type in types]
-
-
-def order_status(host: FakeHost, order: str = "ORD-1") -> str:
-    return host.store.read_stream(f"Order-{order}")[-1].type
-
-
-def balance(host: FakeHost) -> Money:
-    wallets = AggregateRepository(host.store, host.registry, Account)
-    return wallets.load(str(wallet_of(CUSTOMER))).balance("USD")
+    return process(host, "Choreography", order)
 
 
 def available(host: FakeHost, product: str = "PROD-1") -> int:
@@ -415,15 +312,6 @@ def test_a_failing_compensation_is_sent_again_until_it_lands() -> None:
 
 
 # -- crashes ----------
-def crash_and_recover(host: FakeHost, flow: ChoreographedFlow, context: str) -> None:
-    """What the engine does when a hosting context dies and restarts."""
-    host.crash(context)
-    flow.crash()
-    assert flow.in_flight() == 0
-    flow.recover()
-    host.run()
-
-
 @pytest.mark.parametrize(
     ("point", "nth"),
     [
@@ -434,7 +322,7 @@ def crash_and_recover(host: FakeHost, flow: ChoreographedFlow, context: str) -> 
 def test_a_crash_around_the_charge_resumes_and_charges_once(
     point: str, nth: int
 ) -> None:
-    host = open_shop(CrashingHost(point, nth))
+    host = open_shop(CrashingChoreoHost(point, nth))
     place(host)
     flow = ChoreographedFlow()
     flow.attach(host)
@@ -457,7 +345,7 @@ def test_a_crash_around_the_charge_resumes_and_charges_once(
 def test_a_crash_mid_compensation_finishes_each_compensation_once() -> None:
     # passes: send cancel_shipment (1), its reply (2), send the refund (3), the
     # refund's reply (4): die with the money given back but not recorded
-    host = open_shop(CrashingHost("choreography.mid_compensation", 4))
+    host = open_shop(CrashingChoreoHost("choreography.mid_compensation", 4))
     host.script["shipping", "create_shipment"].extend(["down"] * 3)
     place(host)
     flow = ChoreographedFlow()

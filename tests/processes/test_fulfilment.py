@@ -34,12 +34,13 @@ from ddd_sim.shared.ids import OrderId
 from ddd_sim.shared.messages import DomainEvent
 from ddd_sim.shared.money import Money
 from tests.processes.fake_host import FakeHost
-from tests.processes.test_order_saga import (
+from tests.processes.support import (
     CrashingHost,
     Killed,
     ShopHost,
     balance,
     compensations,
+    crash_and_recover,
     log_types,
     of_type,
     open_shop,
@@ -76,14 +77,6 @@ def start(
     if run:
         host.run()
     return flow
-
-
-def restart(host: FakeHost, flow: ProcessManagerFlow) -> None:
-    """Sales dies; its flow loses everything in memory, then recovers."""
-    host.crash("sales")
-    flow.crash()
-    assert flow.in_flight() == 0
-    flow.recover()
 
 
 # -- the happy path -----------------------------------------------------------------
@@ -203,8 +196,7 @@ def test_payment_timeout_fires_once_even_across_a_crash() -> None:
     host.run(until=10.0)
     assert timers(fulfilment(host))[-1] == ("Scheduled", "payment")
 
-    restart(host, flow)
-    host.run()
+    crash_and_recover(host, flow)
 
     events = fulfilment(host)
     payment_fired = fired(events, "payment")
@@ -251,8 +243,7 @@ def test_a_crash_right_after_a_timer_fired_fires_it_again_only_once() -> None:
         host.run()
     assert not fired(fulfilment(host), "payment")
 
-    restart(host, flow)
-    host.run()
+    crash_and_recover(host, flow)
 
     events = fulfilment(host)
     assert len(fired(events, "payment")) == 1

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import TypeVar
 
 import pytest
 
-from ddd_sim.contexts.customer.application.commands import RegisterCustomer
-from ddd_sim.contexts.inventory.application.commands import ListProduct
-from ddd_sim.contexts.payment.application.commands import OpenAccount
-from ddd_sim.contexts.payment.domain.account import Account
-from ddd_sim.contexts.sales.application.commands import PlaceOrder
-from ddd_sim.contexts.sales.domain.lines import OrderLineInput
 from ddd_sim.integration.events import OrderLine, OrderPlaced
 from ddd_sim.integration.wire import Delivery
 from ddd_sim.processes.events import (
@@ -34,145 +27,34 @@ from ddd_sim.processes.order_saga import (
     OrchestratedFlow,
     SagaSettings,
 )
-from ddd_sim.processes.orders import OrderSpec, wallet_of
+from ddd_sim.processes.orders import OrderSpec
 from ddd_sim.processes.saga_state import may_have_taken_effect
 from ddd_sim.shared.cqrs import CommandResult
 from ddd_sim.shared.errors import ValidationError
-from ddd_sim.shared.ids import CustomerId, IdFactory, OrderId, ProductId
 from ddd_sim.shared.messages import DomainEvent
 from ddd_sim.shared.money import Money
-from ddd_sim.shared.repository import AggregateRepository
 from tests.processes.fake_host import FakeHost
-
-CUSTOMER = "CUST-1"
-PRICE = Money.of("10.00")
-
-
-# -- a small shop -----------------------------------------------------------------
-class Killed(Exception):
-    """The process died at a crash point."""
-
-
-class ShopHost(FakeHost):
-    """The fake host, with process event ids apart from the shop's.
-
-    FakeHost seeds its repositories' ids with the shop's seed, so the first
-    process event would reuse the first shop event's id.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._ids = IdFactory(1_000_003)
-
-
-class CrashingHost(ShopHost):
-    """Dies at the ``nth`` pass of one crash point, like ``SIM_CRASH_AT``."""
-
-    def __init__(self, point: str = "", nth: int = 1) -> None:
-        super().__init__()
-        self.point, self.remaining = point, nth
-
-    def crashpoint(self, name: str) -> None:
-        super().crashpoint(name)
-        if name == self.point:
-            self.remaining -= 1
-            if self.remaining == 0:
-                raise Killed(name)
-
-
-def open_shop(
-    host: FakeHost,
-    *,
-    balance: str = "100.00",
-    stock: dict[str, int] | None = None,
-) -> FakeHost:
-    """Products with stock, and one customer with a funded wallet."""
-    for product, units in (stock or {"PROD-1": 10}).items():
-        host.shop.execute(
-            ListProduct(
-                product_id=ProductId(product),
-                name=f"Item {product}",
-                price=PRICE,
-                initial_stock=units,
-            )
-        )
-    host.shop.execute(
-        RegisterCustomer(
-            customer_id=CustomerId(CUSTOMER), name="Ann", email="ann@example.org"
-        )
-    )
-    host.shop.execute(
-        OpenAccount(
-            account_id=wallet_of(CUSTOMER),
-            owner_id=CustomerId(CUSTOMER),
-            initial_balance=Money.of(balance),
-        )
-    )
-    return host
-
-
-def place(host: FakeHost, order: str = "ORD-1", **quantities: int) -> None:
-    """Place an order (one unit of PROD-1 unless told otherwise)."""
-    lines = tuple(
-        OrderLineInput(
-            product_id=ProductId(product.replace("_", "-")),
-            quantity=quantity,
-            unit_price=PRICE,
-        )
-        for product, quantity in (quantities or {"PROD_1": 1}).items()
-    )
-    host.shop.execute(
-        PlaceOrder(
-            order_id=OrderId(order), customer_id=CustomerId(CUSTOMER), lines=lines
-        )
-    )
-
-
-def stream(host: FakeHost, stream_id: str) -> list[DomainEvent]:
-    """A stream's events, decoded."""
-    return [host.registry.to_domain_event(r) for r in host.store.read_stream(stream_id)]
-
-
-def process(host: FakeHost, category: str, order: str = "ORD-1") -> list[DomainEvent]:
-    """The events of one order's process stream."""
-    return stream(host, f"{category}-{order}")
+from tests.processes.support import (
+    CUSTOMER,
+    PRICE,
+    CrashingHost,
+    Killed,
+    ShopHost,
+    balance,
+    compensations,
+    crash_and_recover,
+    log_types,
+    of_type,
+    open_shop,
+    order_status,
+    place,
+    process,
+    succeeded,
+)
 
 
 def saga(host: FakeHost, order: str = "ORD-1") -> list[DomainEvent]:
     return process(host, FLOW_STREAM_CATEGORY, order)
-
-
-E = TypeVar("E", bound=DomainEvent)
-
-
-def of_type(events: list[DomainEvent], kind: type[E]) -> list[E]:
-    """The events of one class, in order."""
-    return [e for e in events if isinstance(e, kind)]
-
-
-def compensations(events: list[DomainEvent]) -> list[str]:
-    """Compensations done, in the order they were recorded."""
-    return [e.compensation for e in events if isinstance(e, StepCompensated)]
-
-
-def succeeded(events: list[DomainEvent]) -> list[str]:
-    return [e.step for e in events if isinstance(e, StepSucceeded)]
-
-
-def log_types(host: FakeHost, *types: str) -> list[str]:
-    """Stored event types of the whole log, kept to those named."""
-    return [r.type for r in host.store.read_all() if r.type in types]
-
-
-def order_status(host: FakeHost, order: str = "ORD-1") -> str:
-    """The last lifecycle event of an order."""
-    return host.store.read_stream(f"Order-{order}")[-1].type
-
-
-def balance(host: FakeHost) -> Money:
-    """The customer's wallet balance, loaded from its stream."""
-    wallets = AggregateRepository(host.store, host.registry, Account)
-    return wallets.load(str(wallet_of(CUSTOMER))).balance("USD")
 
 
 def run_saga(
@@ -358,15 +240,6 @@ def test_a_failing_compensation_is_sent_again_until_it_succeeds() -> None:
 
 
 # -- crashes ----------------------------------------------------------------------
-def crash_and_recover(host: FakeHost, flow: OrchestratedFlow) -> None:
-    """What the engine does when sales dies and restarts."""
-    host.crash("sales")
-    flow.crash()
-    assert flow.in_flight() == 0
-    flow.recover()
-    host.run()
-
-
 @pytest.mark.parametrize(
     ("point", "nth"),
     [
