@@ -1,17 +1,22 @@
 """Scenario files: TOML read strictly into :mod:`ddd_sim.sim.scenario_model`.
 
 Every key is known, every value has the right type and a sane size, every
-reference (a product, a customer, a context, a projection) exists; a problem
-is reported as ``FILE: key.path: what is wrong`` before anything runs.
+reference (a product, a customer, a wallet, a context, a projection) exists;
+a problem is reported as ``FILE: key.path: what is wrong`` before anything
+runs.  ``docs/scenarios.md`` documents every key.
 """
 
 from __future__ import annotations
 
+import site
 import sys
+import sysconfig
 import tomllib
 from collections.abc import Collection
 from pathlib import Path
+from typing import cast
 
+from ddd_sim.sim.scenario_commands import KnownSoFar, read_command, when_of
 from ddd_sim.sim.scenario_model import (
     SAGA_MODES,
     CommandSpec,
@@ -19,6 +24,7 @@ from ddd_sim.sim.scenario_model import (
     FaultSpec,
     LoadSpec,
     ProductSpec,
+    SagaMode,
     Scenario,
 )
 from ddd_sim.sim.scenario_reader import (
@@ -27,15 +33,15 @@ from ddd_sim.sim.scenario_reader import (
     MAX_DURATION,
     MAX_FAULTS,
     MAX_FILE_BYTES,
+    MAX_LOADS,
     MAX_ORDERS,
     MAX_PRODUCTS,
     ScenarioError,
     TableReader,
+    check_unique,
 )
 from ddd_sim.sim.scenario_sections import (
-    check_unique,
     numbered,
-    read_command,
     read_customer,
     read_fault,
     read_load,
@@ -44,7 +50,6 @@ from ddd_sim.sim.scenario_sections import (
     read_product,
     read_projections,
     read_resilience,
-    when_of,
 )
 
 __all__ = [
@@ -65,7 +70,12 @@ __all__ = [
 def parse_scenario(
     text: str, source: str = "<string>", *, projections: Collection[str] | None = None
 ) -> Scenario:
-    """Read and check a scenario given as TOML text."""
+    """Read and check a scenario given as TOML text.
+
+    ``projections`` (names such as ``sales.order_list``), when given, are the
+    only projections the file may name; a unique short name (``order_list``)
+    becomes its full name.
+    """
     name = Path(source).name if source != "<string>" else source
     try:
         data = tomllib.loads(text)
@@ -75,11 +85,15 @@ def parse_scenario(
     title = top.string("name")
     description = top.string("description", "")
     seed = top.integer("seed", low=0, high=2**63 - 1)
-    duration = top.number("duration", high=MAX_DURATION, strict_low=True)
+    duration = top.number(
+        "duration", high=MAX_DURATION, strict_low=True, limit="7 days"
+    )
     saga = top.string("saga", "orchestrated")
     if saga not in SAGA_MODES:
         top.fail(f"unknown saga mode {saga!r} (known: {', '.join(SAGA_MODES)})", "saga")
-    drain = top.number("drain_timeout", 600.0, high=MAX_DURATION, strict_low=True)
+    drain = top.number(
+        "drain_timeout", 600.0, high=MAX_DURATION, strict_low=True, limit="7 days"
+    )
     products = tuple(read_product(r) for r in top.tables("products", MAX_PRODUCTS))
     customers = tuple(read_customer(r) for r in top.tables("customers", MAX_CUSTOMERS))
     check_unique(top, "products", [p.id for p in products])
@@ -88,7 +102,7 @@ def parse_scenario(
     customer_ids = {c.id for c in customers}
     loads = tuple(
         read_load(r, duration, product_ids, customer_ids)
-        for r in top.tables("load", 100)
+        for r in top.tables("load", MAX_LOADS)
     )
     if loads and not products:
         top.fail("a load needs at least one product", "load")
@@ -101,11 +115,16 @@ def parse_scenario(
             f"at most {MAX_ORDERS:,} are allowed",
             "load",
         )
-    known_customers = set(customer_ids)
-    # checked in the order they will run, so a RegisterCustomer counts only
-    # for the commands after it in time (the key paths keep the file's order)
+    known = KnownSoFar(
+        products=product_ids,
+        customers=set(customer_ids),
+        wallets={c.id: c.balance.currency for c in customers},
+    )
+    # checked in the order they will run, so a RegisterCustomer or an
+    # OpenAccount counts only for the commands after it in time (the key
+    # paths keep the file's order)
     commands = tuple(
-        read_command(r, duration + drain, product_ids, known_customers)
+        read_command(r, duration + drain, known)
         for r in sorted(top.tables("commands", MAX_COMMANDS), key=when_of)
     )
     faults = numbered(
@@ -116,7 +135,7 @@ def parse_scenario(
         description=description,
         seed=seed,
         duration=duration,
-        saga=saga,
+        saga=cast(SagaMode, saga),
         products=products,
         customers=customers,
         load=loads,
@@ -140,7 +159,7 @@ def load_scenario(
     """Read and check a scenario file (at most 1 MiB of UTF-8 TOML)."""
     file = Path(path)
     try:
-        size = file.stat().st_size
+        size = file.stat().st_size  # before reading: a huge file is never loaded
         if not file.is_file():
             raise ScenarioError(f"{file}: not a file")
         if size > MAX_FILE_BYTES:
@@ -163,12 +182,23 @@ def builtin_scenarios_dir() -> Path:
     """The folder of the built-in scenarios.
 
     In a checkout (or an editable install) that is ``resources/scenarios``;
-    an installed wheel puts them under ``<prefix>/share/ddd-sim/scenarios``.
+    ``pip install`` puts them under ``<data>/share/ddd-sim/scenarios``, where
+    ``<data>`` is the environment's prefix (the user base for ``--user``).
     """
     checkout = Path(__file__).resolve().parents[2] / "resources" / "scenarios"
-    if checkout.is_dir():
-        return checkout
-    return Path(sys.prefix) / "share" / "ddd-sim" / "scenarios"
+    installed = [
+        Path(data) / "share" / "ddd-sim" / "scenarios"
+        for data in (
+            sys.prefix,
+            sysconfig.get_path("data"),
+            sysconfig.get_path("data", sysconfig.get_preferred_scheme("user")),
+            site.getuserbase(),
+        )
+    ]
+    for folder in (checkout, *installed):
+        if folder.is_dir():
+            return folder
+    return installed[0]
 
 
 def builtin_scenario(name: str) -> Path:

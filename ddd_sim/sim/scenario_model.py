@@ -6,10 +6,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal, get_args
 
 from ddd_sim.shared.money import Money
 
-SAGA_MODES = ("orchestrated", "choreographed", "process_manager")
+SagaMode = Literal["orchestrated", "choreographed", "process_manager"]
+SAGA_MODES: tuple[SagaMode, ...] = get_args(SagaMode)
 CONTEXTS = (
     "customer",
     "sales",
@@ -150,7 +152,7 @@ class Scenario:
     description: str = ""
     seed: int
     duration: float
-    saga: str
+    saga: SagaMode
     products: tuple[ProductSpec, ...]
     customers: tuple[CustomerSpec, ...]
     load: tuple[LoadSpec, ...] = ()

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection
 from dataclasses import replace
 
-from ddd_sim.shared.errors import ValidationError
-from ddd_sim.shared.ids import CustomerId, OrderId, ProductId
+from ddd_sim.shared.ids import CustomerId, ProductId
 from ddd_sim.shared.money import Money
 from ddd_sim.sim.faults import FAULT_KINDS
 from ddd_sim.sim.scenario_model import (
     CONTEXTS,
-    CommandSpec,
     CustomerSpec,
     FaultSpec,
     LoadSpec,
@@ -28,12 +25,15 @@ from ddd_sim.sim.scenario_reader import (
     MAX_RATE,
     MAX_STOCK,
     TableReader,
-    _checked_id,
-    _currency,
+    checked_id,
+    currency_of,
+    projection_name,
+    references,
+    show,
 )
 
-_PRODUCT_KEYS = ("currency", "id", "name", "price", "stock")
-_FAULT_PARAMS: dict[str, tuple[str, ...]] = {
+DEFAULT_RESTART_AFTER = 2.0
+FAULT_PARAMS: dict[str, tuple[str, ...]] = {
     "down": (),
     "latency": ("mean_ms", "jitter_ms"),
     "error_rate": ("probability",),
@@ -46,40 +46,11 @@ _FAULT_PARAMS: dict[str, tuple[str, ...]] = {
     "stall_projection": ("projection",),
     "partition": ("with",),
 }
-_COMMAND_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    # type: (required, optional)
-    "PlaceOrder": (("customer", "items"), ("order",)),
-    "CancelOrder": (("order",), ("reason",)),
-    "Deposit": (("customer", "amount"), ()),
-    "Withdraw": (("customer", "amount"), ()),
-    "OpenAccount": (("customer", "balance"), ("currency",)),
-    "RegisterCustomer": (("customer",), ("name", "email")),
-    "Restock": (("product", "quantity"), ()),
-}
-
-
-def check_unique(reader: TableReader, key: str, ids: list[str]) -> None:
-    seen: set[str] = set()
-    for i, value in enumerate(ids):
-        if value in seen:
-            reader.fail(f"duplicate id {value!r}", f"{key}[{i}].id")
-        seen.add(value)
-
-
-def when_of(r: TableReader) -> float:
-    """A command's ``at`` for ordering (anything unusable sorts first, to fail)."""
-    at = r.table.get("at")
-    if isinstance(at, bool) or not isinstance(at, int | float):
-        return -math.inf
-    try:
-        return float(at) if math.isfinite(at) else -math.inf
-    except OverflowError:
-        return -math.inf
 
 
 def read_product(r: TableReader) -> ProductSpec:
-    product_id = _checked_id(r, "id", ProductId)
-    currency = _currency(r)
+    product_id = checked_id(r, "id", ProductId)
+    currency = currency_of(r)
     spec = ProductSpec(
         id=product_id,
         stock=r.integer("stock", low=0, high=MAX_STOCK),
@@ -93,8 +64,8 @@ def read_product(r: TableReader) -> ProductSpec:
 
 
 def read_customer(r: TableReader) -> CustomerSpec:
-    customer_id = _checked_id(r, "id", CustomerId)
-    currency = _currency(r)
+    customer_id = checked_id(r, "id", CustomerId)
+    currency = currency_of(r)
     spec = CustomerSpec(
         id=customer_id,
         balance=r.money("balance", currency, Money.of("0", currency)),
@@ -105,96 +76,22 @@ def read_customer(r: TableReader) -> CustomerSpec:
     return spec
 
 
-def _references(
-    r: TableReader, key: str, known: set[str], what: str
-) -> tuple[str, ...]:
-    values = r.strings(key)
-    for i, value in enumerate(values):
-        if value not in known:
-            r.fail(f"unknown {what} {value!r}", f"{key}[{i}]")
-    return values
-
-
 def read_load(
     r: TableReader, duration: float, products: set[str], customers: set[str]
 ) -> LoadSpec:
-    start = r.number("from", 0.0, high=duration)
-    until = r.number("until", duration, high=duration)
+    start = r.number("from", 0.0, high=duration, limit="the duration")
+    until = r.number("until", duration, high=duration, limit="the duration")
     if until < start:
-        r.fail(f"{until:g} is before from ({start:g})", "until")
+        r.fail(f"{show(until)} is before from ({show(start)})", "until")
     spec = LoadSpec(
-        rate=r.number("rate", high=MAX_RATE, strict_low=True),
+        rate=r.number("rate", high=MAX_RATE, strict_low=True, limit="orders/s"),
         start=start,
         until=until,
-        customers=_references(r, "customers", customers, "customer"),
-        products=_references(r, "products", products, "product"),
+        customers=references(r, "customers", customers, "customer"),
+        products=references(r, "products", products, "product"),
         max_quantity=r.integer("max_quantity", 3, low=1, high=MAX_QUANTITY),
         max_lines=r.integer("max_lines", 1, low=1, high=100),
     )
-    r.done()
-    return spec
-
-
-def read_command(
-    r: TableReader, end: float, products: set[str], customers: set[str]
-) -> CommandSpec:
-    kind = r.string("type")
-    if kind not in _COMMAND_KEYS:
-        r.fail(
-            f"unknown command type {kind!r} (known: {', '.join(_COMMAND_KEYS)})", "type"
-        )
-    required, optional = _COMMAND_KEYS[kind]
-    at = r.number("at", high=end)
-    for key in required:
-        r.raw(key)
-    takes = ("at", "type", *required, *optional)
-    for key in sorted(set(r.table) - set(takes)):
-        r.fail(f"not a key of {kind} (it takes: {', '.join(takes)})", key)
-    customer = r.string("customer", None)
-    if customer is not None:
-        try:
-            CustomerId(customer)
-        except ValidationError as error:
-            r.fail(str(error), "customer")
-        if kind == "RegisterCustomer":
-            customers.add(customer)
-        elif customer not in customers:
-            r.fail(f"unknown customer {customer!r}", "customer")
-    currency = _currency(r)
-    items: list[tuple[str, int]] = []
-    for item in r.tables("items", 100) if kind == "PlaceOrder" else []:
-        product = item.string("product")
-        if product not in products:
-            item.fail(f"unknown product {product!r}", "product")
-        items.append((product, item.integer("quantity", low=1, high=MAX_QUANTITY)))
-        item.done()
-    if kind == "PlaceOrder" and not items:
-        r.fail("an order needs at least one item", "items")
-    product = r.string("product", None)
-    if product is not None and product not in products:
-        r.fail(f"unknown product {product!r}", "product")
-    order = r.string("order", None)
-    if order is not None:
-        try:
-            OrderId(order)
-        except ValidationError as error:
-            r.fail(str(error), "order")
-    spec = CommandSpec(
-        at=at,
-        type=kind,
-        customer=customer,
-        items=tuple(items),
-        order=order,
-        amount=r.money("amount", currency, None),
-        product=product,
-        quantity=r.integer("quantity", None, low=1, high=MAX_STOCK),
-        balance=r.money("balance", currency, None),
-        name=r.string("name", None),
-        email=r.string("email", None),
-        reason=r.string("reason", None),
-    )
-    if spec.amount is not None and spec.amount.amount <= 0:
-        r.fail("must be positive", "amount")
     r.done()
     return spec
 
@@ -208,16 +105,16 @@ def read_fault(
     target = r.string("target")
     if target not in CONTEXTS:
         r.fail(f"unknown context {target!r} (known: {', '.join(CONTEXTS)})", "target")
-    allowed = _FAULT_PARAMS[kind]
+    allowed = FAULT_PARAMS[kind]
     for key in sorted(set(r.table) - {"target", "kind", "from", "until", *allowed}):
         r.fail(
             f"not a parameter of {kind} (it takes: {', '.join(allowed) or 'none'})", key
         )
-    start = r.number("from", 0.0, high=duration)
-    until = r.number("until", None, high=duration)
+    start = r.number("from", 0.0, high=duration, limit="the duration")
+    until = r.number("until", None, high=duration, limit="the duration")
     if until is not None and until <= start:
         r.fail(
-            f"{until:g} is before from ({start:g})"
+            f"{show(until)} is before from ({show(start)})"
             if until < start
             else "must be after from",
             "until",
@@ -232,8 +129,8 @@ def read_fault(
         probability = r.number("probability", default, high=1.0)
     mean = jitter = None
     if kind == "latency":
-        mean = r.number("mean_ms", high=3_600_000.0)
-        jitter = r.number("jitter_ms", 0.0, high=3_600_000.0)
+        mean = r.number("mean_ms", high=3_600_000.0, limit="one hour")
+        jitter = r.number("jitter_ms", 0.0, high=3_600_000.0, limit="one hour")
     partner = None
     if kind == "partition":
         partner = r.string("with")
@@ -245,12 +142,17 @@ def read_fault(
             r.fail("a context cannot be partitioned from itself", "with")
     projection = None
     if kind == "stall_projection":
-        projection = _projection_name(r, r.string("projection"), projections)
-    restart = (
-        r.number("restart_after", None, high=86_400.0, strict_low=True)
-        if kind == "crash"
-        else None
-    )
+        name = r.string("projection")
+        projection = projection_name(r, name, projections, "projection")
+    restart = None
+    if kind == "crash":
+        restart = r.number(
+            "restart_after",
+            DEFAULT_RESTART_AFTER,
+            high=86_400.0,
+            strict_low=True,
+            limit="one day",
+        )
     spec = FaultSpec(
         target=target,
         kind=kind,
@@ -282,23 +184,6 @@ def numbered(faults: list[FaultSpec]) -> tuple[FaultSpec, ...]:
     return tuple(numbered)
 
 
-def _projection_name(
-    r: TableReader,
-    name: str,
-    projections: Collection[str] | None,
-    key: str = "projection",
-) -> str:
-    if projections is None or name in projections:
-        return name
-    short = [p for p in projections if p.split(".", 1)[-1] == name]
-    if len(short) == 1:
-        return short[0]
-    known = ", ".join(sorted(projections))
-    problem = "ambiguous" if short else "unknown"
-    r.fail(f"{problem} projection {name!r} (known: {known})", key)
-    raise AssertionError("unreachable")
-
-
 def read_network(r: TableReader) -> NetworkSpec:
     spec = NetworkSpec(
         latency_ms=r.number("latency_ms", 5.0, high=60_000.0),
@@ -325,21 +210,16 @@ def read_resilience(r: TableReader) -> ResilienceSpec:
 
 
 def read_process_manager(r: TableReader) -> ProcessManagerSpec:
+    def seconds(key: str, default: float, high: float = 86_400.0) -> float:
+        return float(r.number(key, default, high=high, strict_low=True))
+
     spec = ProcessManagerSpec(
-        payment_timeout=r.number(
-            "payment_timeout", 30.0, high=86_400.0, strict_low=True
-        ),
-        inventory_timeout=r.number(
-            "inventory_timeout", 30.0, high=86_400.0, strict_low=True
-        ),
+        payment_timeout=seconds("payment_timeout", 30.0),
+        inventory_timeout=seconds("inventory_timeout", 30.0),
         max_payment_attempts=r.integer("max_payment_attempts", 3, low=1, high=100),
-        retry_delay=r.number("retry_delay", 5.0, high=86_400.0, strict_low=True),
-        abandon_after=r.number(
-            "abandon_after", 300.0, high=MAX_DURATION, strict_low=True
-        ),
-        monitor_interval=r.number(
-            "monitor_interval", 60.0, high=86_400.0, strict_low=True
-        ),
+        retry_delay=seconds("retry_delay", 5.0),
+        abandon_after=seconds("abandon_after", 300.0, MAX_DURATION),
+        monitor_interval=seconds("monitor_interval", 60.0),
     )
     r.done()
     return spec
@@ -352,7 +232,7 @@ def read_projections(
     delays = r.sub("delay")
     delay: dict[str, float] = {}
     for key in list(delays.table):
-        name = _projection_name(delays, key, projections, key)
+        name = projection_name(delays, key, projections, key)
         delay[name] = delays.number(key, high=86_400.0)
     delays.done()
     spec = ProjectionSpec(interval=interval, delay=delay)

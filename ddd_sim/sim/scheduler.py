@@ -15,7 +15,15 @@ from collections.abc import Callable
 class Scheduled:
     """An action waiting in the scheduler; cancel it to skip it."""
 
-    __slots__ = ("action", "at", "cancelled", "label", "owner", "priority")
+    __slots__ = (
+        "_queued_in",
+        "action",
+        "at",
+        "cancelled",
+        "label",
+        "owner",
+        "priority",
+    )
 
     def __init__(
         self,
@@ -28,10 +36,16 @@ class Scheduled:
         self.at, self.priority, self.action = at, priority, action
         self.owner, self.label = owner, label
         self.cancelled = False
+        self._queued_in: Scheduler | None = None
 
     def cancel(self) -> None:
-        """Skip this action when its time comes."""
+        """Skip this action when its time comes (harmless once it has run)."""
+        if self.cancelled:
+            return
         self.cancelled = True
+        if self._queued_in is not None:
+            self._queued_in._live -= 1
+            self._queued_in = None
 
 
 class Scheduler:
@@ -41,6 +55,8 @@ class Scheduler:
         self._now = float(start)
         self._queue: list[tuple[float, int, int, Scheduled]] = []
         self._counter = itertools.count()
+        self._live = 0
+        """Queued items not cancelled: the heap also holds cancelled ones."""
 
     @property
     def now(self) -> float:
@@ -62,6 +78,8 @@ class Scheduler:
         if at < self._now:
             raise ValueError(f"cannot schedule at {at} before now ({self._now})")
         item = Scheduled(at, priority, action, owner, label)
+        item._queued_in = self
+        self._live += 1
         heapq.heappush(self._queue, (at, priority, next(self._counter), item))
         return item
 
@@ -98,8 +116,14 @@ class Scheduler:
             return False
         at, _, _, item = heapq.heappop(self._queue)
         self._now = at
-        item.action()
+        self._run(item)
         return True
+
+    def _run(self, item: Scheduled) -> None:
+        # out of the queue before it runs, so cancelling itself counts nothing
+        item._queued_in = None
+        self._live -= 1
+        item.action()
 
     def run_until(self, until: float) -> int:
         """Run every action due at or before ``until``, then set now to it."""
@@ -118,7 +142,7 @@ class Scheduler:
             if item.cancelled:
                 continue
             self._now = at
-            item.action()
+            self._run(item)
             ran += 1
         self._now = until
         return ran
@@ -134,8 +158,10 @@ class Scheduler:
 
     def pending(self, owner: str | None = None) -> int:
         """Actions still to run (of one owner, or all)."""
+        if owner is None:
+            return self._live
         return sum(
             1
             for _, _, _, item in self._queue
-            if not item.cancelled and (owner is None or item.owner == owner)
+            if not item.cancelled and item.owner == owner
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -377,7 +378,7 @@ MALFORMED: list[tuple[str, str, str, str]] = [
         "bool for a number",
         edit("duration = 120.0", "duration = true"),
         "duration",
-        "expected a number, got boolean True",
+        "expected a number, got boolean true",
     ),
     (
         "fraction for a whole number",
@@ -395,9 +396,14 @@ MALFORMED: list[tuple[str, str, str, str]] = [
         "negative rate",
         edit("rate = 2.0", "rate = -1.0"),
         "load[0].rate",
-        "greater than 0",
+        "must be positive, got -1.0",
     ),
-    ("zero rate", edit("rate = 2.0", "rate = 0"), "load[0].rate", "greater than 0"),
+    (
+        "zero rate",
+        edit("rate = 2.0", "rate = 0"),
+        "load[0].rate",
+        "must be positive, got 0.0",
+    ),
     ("negative seed", edit("seed = 7", "seed = -7"), "seed", "at least 0"),
     (
         "negative stock",
@@ -409,13 +415,13 @@ MALFORMED: list[tuple[str, str, str, str]] = [
         "load until before from",
         edit("from = 0.0\nuntil = 60.0", "from = 50.0\nuntil = 40.0"),
         "load[0].until",
-        "40 is before from (50)",
+        "40.0 is before from (50.0)",
     ),
     (
         "fault until before from",
         edit("from = 10.0\nuntil = 20.0", "from = 10.0\nuntil = 5.0"),
         "faults[0].until",
-        "5 is before from (10)",
+        "5.0 is before from (10.0)",
     ),
     (
         "fault until equal to from",
@@ -427,7 +433,7 @@ MALFORMED: list[tuple[str, str, str, str]] = [
         "load past the duration",
         edit("until = 60.0", "until = 600.0"),
         "load[0].until",
-        "at most 120",
+        "must be at most 120.0 (the duration), got 600.0",
     ),
     (
         "unknown customer in a load",
@@ -538,7 +544,7 @@ MALFORMED: list[tuple[str, str, str, str]] = [
         "fault past the duration",
         edit("from = 10.0\nuntil = 20.0", "from = 130.0"),
         "faults[0].from",
-        "at most 120",
+        "must be at most 120.0 (the duration), got 130.0",
     ),
     (
         "command missing a required key",
@@ -595,7 +601,7 @@ MALFORMED: list[tuple[str, str, str, str]] = [
         "duration over seven days",
         edit("duration = 120.0", "duration = 700000.0"),
         "duration",
-        "at most 604800",
+        "must be at most 604800.0 (7 days), got 700000.0",
     ),
     (
         "over two million expected orders",
@@ -857,3 +863,474 @@ def test_a_customer_registered_only_later_in_time_is_unknown_before() -> None:
     message = problem(EXAMPLE + REGISTER_AT.format(at=9.0) + ORDER_AT.format(at=8.0))
 
     assert message.startswith("bad.toml: commands[2].customer: unknown customer")
+
+
+# -- the brief's exact messages -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param(
+            edit("from = 10.0\nuntil = 20.0", "from = 10.0\nuntil = 5.0"),
+            "payment_outage.toml: faults[0].until: 5.0 is before from (10.0)",
+            id="until before from",
+        ),
+        pytest.param(
+            edit("rate = 2.0", "rate = -1.0"),
+            "payment_outage.toml: load[0].rate: must be positive, got -1.0",
+            id="negative rate",
+        ),
+        pytest.param(
+            edit("rate = 2.0", 'rate = "ten"'),
+            "payment_outage.toml: load[0].rate: expected a number, got string 'ten'",
+            id="a word for a number",
+        ),
+        pytest.param(
+            edit("stock = 100\n", 'stock = 100\ncolour = "red"\n'),
+            "payment_outage.toml: products[0].colour: unknown key "
+            "(known: currency, id, name, price, stock)",
+            id="unknown key",
+        ),
+    ],
+)
+def test_messages_read_exactly_file_key_path_problem(text: str, message: str) -> None:
+    with pytest.raises(ScenarioError) as raised:
+        parse_scenario(text, "scenarios/payment_outage.toml", projections=PROJECTIONS)
+
+    assert str(raised.value) == message
+
+
+ISSUE_EXAMPLE = """\
+name = "Payment outage"
+seed = 7
+duration = 120.0            # simulated seconds of load; the run then drains in-flight work
+saga = "orchestrated"       # orchestrated | choreographed | process_manager
+
+[[products]]
+id = "PROD-001"
+stock = 100
+price = "50.00"
+currency = "USD"
+
+[[customers]]
+id = "CUST-001"
+balance = "1000.00"
+currency = "USD"
+
+[[load]]                    # seeded Poisson arrivals of PlaceOrder
+rate = 2.0                  # orders per simulated second
+from = 0.0
+until = 60.0
+customers = ["CUST-001"]    # omitted = all customers
+products = ["PROD-001"]     # omitted = all products
+max_quantity = 3
+
+[[commands]]                # explicit commands at simulated times
+at = 5.0
+type = "PlaceOrder"         # also CancelOrder, Deposit, Withdraw, OpenAccount, ...
+customer = "CUST-001"
+items = [{ product = "PROD-001", quantity = 2 }]
+
+[[faults]]
+target = "payment"          # a context name
+kind = "down"               # any fault kind above
+from = 10.0
+until = 20.0                # omitted = to the end
+# kind parameters, e.g. mean_ms/jitter_ms, probability, with = "inventory", ...
+"""  # noqa: E501 (the issue's text, as written)
+
+
+def test_the_issues_example_with_its_comments_parses_like_the_bare_one() -> None:
+    with_comments = parse(ISSUE_EXAMPLE)
+    bare = parse(EXAMPLE)
+
+    assert replace(with_comments, text="") == replace(bare, text="")
+    assert with_comments.saga == "orchestrated"
+
+
+# -- commands name only what exists by their time -----------------------------
+
+OPEN_EUR_WALLET = """
+[[commands]]
+at = 1.0
+type = "RegisterCustomer"
+customer = "CUST-EU"
+
+[[commands]]
+at = 2.0
+type = "OpenAccount"
+customer = "CUST-EU"
+balance = "10.00"
+currency = "EUR"
+"""
+
+
+def command(at: float, kind: str, **keys: str) -> str:
+    lines = [f"at = {at}", f'type = "{kind}"']
+    lines += [f"{key} = {value}" for key, value in keys.items()]
+    return "\n[[commands]]\n" + "\n".join(lines) + "\n"
+
+
+def test_a_deposit_is_in_the_currency_of_the_wallet_an_earlier_command_opened() -> None:
+    text = EXAMPLE + OPEN_EUR_WALLET
+    text += command(3.0, "Deposit", customer='"CUST-EU"', amount='"2.50"')
+    text += command(3.5, "Withdraw", customer='"CUST-001"', amount='"1.00"')
+
+    scenario = parse(text)
+
+    deposit, withdraw = scenario.commands[2:4]
+    assert deposit.amount == Money.of("2.50", "EUR")
+    assert withdraw.amount == Money.of("1.00", "USD")
+
+
+def test_an_amount_is_checked_against_the_wallets_currency() -> None:
+    text = edit('currency = "USD"\n\n[[load]]', 'currency = "JPY"\n\n[[load]]')
+    text = text.replace('balance = "1000.00"', 'balance = "1000"')
+    text += command(3.0, "Deposit", customer='"CUST-001"', amount='"2.50"')
+
+    message = problem(text)
+
+    assert message == (
+        "bad.toml: commands[1].amount: has more decimals than JPY allows: '2.50'"
+    )
+
+
+WALLET_MISTAKES: list[tuple[str, str, str, str]] = [
+    (
+        "deposit before the wallet is open",
+        command(1.5, "Deposit", customer='"CUST-EU"', amount='"1.00"'),
+        "commands[3].customer",
+        "customer 'CUST-EU' has no wallet yet",
+    ),
+    (
+        "withdraw from a customer never given a wallet",
+        command(0.5, "RegisterCustomer", customer='"CUST-NO"')
+        + command(3.0, "Withdraw", customer='"CUST-NO"', amount='"1.00"'),
+        "commands[4].customer",
+        "customer 'CUST-NO' has no wallet yet",
+    ),
+    (
+        "a second wallet",
+        command(3.0, "OpenAccount", customer='"CUST-001"', balance='"1.00"'),
+        "commands[3].customer",
+        "customer 'CUST-001' already has a wallet",
+    ),
+    (
+        "a customer registered twice",
+        command(3.0, "RegisterCustomer", customer='"CUST-001"'),
+        "commands[3].customer",
+        "customer 'CUST-001' is already registered",
+    ),
+    (
+        "a currency on a deposit",
+        command(3.0, "Deposit", customer='"CUST-EU"', amount='"1"', currency='"EUR"'),
+        "commands[3].currency",
+        "not a key of Deposit",
+    ),
+    (
+        "a zero deposit",
+        command(3.0, "Deposit", customer='"CUST-EU"', amount='"0.00"'),
+        "commands[3].amount",
+        "must be positive",
+    ),
+    (
+        "one order id placed twice",
+        command(
+            3.0,
+            "PlaceOrder",
+            customer='"CUST-001"',
+            items='[{ product = "PROD-001", quantity = 1 }]',
+            order='"ORD-MINE"',
+        )
+        + command(
+            4.0,
+            "PlaceOrder",
+            customer='"CUST-001"',
+            items='[{ product = "PROD-001", quantity = 1 }]',
+            order='"ORD-MINE"',
+        ),
+        "commands[4].order",
+        "order 'ORD-MINE' is placed twice",
+    ),
+    (
+        "an order id the engine would give",
+        command(
+            3.0,
+            "PlaceOrder",
+            customer='"CUST-001"',
+            items='[{ product = "PROD-001", quantity = 1 }]',
+            order='"ORD-C00001"',
+        ),
+        "commands[3].order",
+        "has the form of an id the engine gives",
+    ),
+    (
+        "a malformed order id",
+        command(3.0, "CancelOrder", order='"ord 1"'),
+        "commands[3].order",
+        "malformed OrderId",
+    ),
+    (
+        "a customer id without its prefix",
+        command(3.0, "RegisterCustomer", customer='"BOB"'),
+        "commands[3].customer",
+        "CustomerId must start with CUST-",
+    ),
+    (
+        "a restock of an unknown product",
+        command(3.0, "Restock", product='"PROD-404"', quantity="5"),
+        "commands[3].product",
+        "unknown product 'PROD-404'",
+    ),
+    (
+        "a restock without a quantity",
+        command(3.0, "Restock", product='"PROD-001"'),
+        "commands[3].quantity",
+        "missing (required)",
+    ),
+    (
+        "a command after the drain",
+        command(721.0, "Restock", product='"PROD-001"', quantity="5"),
+        "commands[3].at",
+        "must be at most 720.0 (duration + drain_timeout), got 721.0",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("extra", "path", "words"),
+    [pytest.param(e, p, w, id=case) for case, e, p, w in WALLET_MISTAKES],
+)
+def test_a_command_naming_what_does_not_exist_by_its_time_is_refused(
+    extra: str, path: str, words: str
+) -> None:
+    message = problem(EXAMPLE + OPEN_EUR_WALLET + extra)
+
+    assert message.startswith(f"bad.toml: {path}: "), message
+    assert words in message
+
+
+def test_an_order_id_a_file_gives_is_kept_and_cancel_may_name_any() -> None:
+    text = EXAMPLE + command(
+        3.0,
+        "PlaceOrder",
+        customer='"CUST-001"',
+        items='[{ product = "PROD-001", quantity = 1 }]',
+        order='"ORD-MINE"',
+    )
+    text += command(4.0, "CancelOrder", order='"ORD-L0-000001"')
+
+    scenario = parse(text)
+
+    assert [c.order for c in scenario.commands] == ["ORD-MINE", "ORD-L0-000001", None]
+
+
+# -- more shapes and limits ---------------------------------------------------
+
+SMALL = 'name = "limits"\nseed = 1\nduration = 10.0\n'
+
+
+def many(key: str, count: int) -> str:
+    return f"{key} = [" + ", ".join(["{}"] * count) + "]\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param(
+            SMALL + many("products", 10_001),
+            "products: has 10,001 entries; at most 10,000 are allowed",
+            id="products",
+        ),
+        pytest.param(
+            SMALL + many("customers", 100_001),
+            "customers: has 100,001 entries; at most 100,000 are allowed",
+            id="customers",
+        ),
+        pytest.param(
+            SMALL + many("commands", 100_001),
+            "commands: has 100,001 entries; at most 100,000 are allowed",
+            id="commands",
+        ),
+        pytest.param(
+            SMALL + many("faults", 1_001),
+            "faults: has 1,001 entries; at most 1,000 are allowed",
+            id="faults",
+        ),
+        pytest.param(
+            SMALL + many("load", 101),
+            "load: has 101 entries; at most 100 are allowed",
+            id="loads",
+        ),
+        pytest.param(
+            edit("rate = 2.0", "rate = 5001.0"),
+            "load[0].rate: must be at most 5000.0 (orders/s), got 5001.0",
+            id="rate",
+        ),
+        pytest.param(
+            edit("stock = 100", "stock = 1_000_000_001"),
+            "products[0].stock: must be at most 1,000,000,000, got 1,000,000,001",
+            id="stock",
+        ),
+        pytest.param(
+            edit('balance = "1000.00"', 'balance = "1000000000000.01"'),
+            "customers[0].balance: must be at most 1,000,000,000,000, "
+            "got '1000000000000.01'",
+            id="money",
+        ),
+        pytest.param(
+            edit("max_quantity = 3", "max_quantity = 1001"),
+            "load[0].max_quantity: must be at most 1,000, got 1,001",
+            id="max_quantity",
+        ),
+        pytest.param(
+            edit('name = "Payment outage"', 'name = "' + "x" * 10_001 + '"'),
+            "name: is longer than 10,000 characters",
+            id="string",
+        ),
+    ],
+)
+def test_absurd_sizes_are_refused_naming_the_limit(text: str, message: str) -> None:
+    assert problem(text) == f"bad.toml: {message}"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path", "words"),
+    [
+        (
+            'customers = ["CUST-001"]',
+            'customers = ["CUST-001", 5]',
+            "load[0].customers[1]",
+            "expected a string, got integer 5",
+        ),
+        (
+            'products = ["PROD-001"]',
+            'products = "PROD-001"',
+            "load[0].products",
+            "expected a list of strings, got string 'PROD-001'",
+        ),
+        (
+            'id = "PROD-001"\nstock',
+            'id = "P1"\nstock',
+            "products[0].id",
+            "ProductId must start with PROD-",
+        ),
+        (
+            "seed = 7",
+            "seed = 7.0",
+            "seed",
+            "expected a whole number, got float 7.0",
+        ),
+        (
+            'kind = "down"\nfrom = 10.0\nuntil = 20.0',
+            'kind = "crash"\nrestart_after = 0',
+            "faults[0].restart_after",
+            "must be positive, got 0.0",
+        ),
+        (
+            'kind = "down"',
+            'kind = "latency"\nmean_ms = -5',
+            "faults[0].mean_ms",
+            "must be at least 0.0, got -5.0",
+        ),
+        (
+            "[[products]]",
+            "[resilience]\nmultiplier = 0.5\n\n[[products]]",
+            "resilience.multiplier",
+            "must be at least 1.0, got 0.5",
+        ),
+        (
+            "[[products]]",
+            "[process_manager]\npayment_timeout = 0\n\n[[products]]",
+            "process_manager.payment_timeout",
+            "must be positive, got 0.0",
+        ),
+        (
+            "[[products]]",
+            "drain_timeout = 700000.0\n\n[[products]]",
+            "drain_timeout",
+            "must be at most 604800.0 (7 days)",
+        ),
+        (
+            "[[products]]",
+            "[projections]\ninterval = 0\n\n[[products]]",
+            "projections.interval",
+            "must be positive",
+        ),
+        (
+            'price = "50.00"',
+            'price = "0.00"',
+            "products[0].price",
+            "must be positive, got 0.00",
+        ),
+        (
+            'price = "50.00"',
+            "price = 1979-05-27",
+            "products[0].price",
+            'expected an amount like "50.00", got date 1979-05-27',
+        ),
+    ],
+)
+def test_more_malformed_values_name_their_exact_key(
+    old: str, new: str, path: str, words: str
+) -> None:
+    message = problem(edit(old, new))
+
+    assert message.startswith(f"bad.toml: {path}: "), message
+    assert words in message
+
+
+def test_a_crash_restarts_after_two_seconds_unless_told() -> None:
+    scenario = parse(edit('kind = "down"\nfrom = 10.0\nuntil = 20.0', 'kind = "crash"'))
+
+    (crash,) = scenario.faults
+    assert (crash.kind, crash.start, crash.until, crash.restart_after) == (
+        "crash",
+        0.0,
+        None,
+        2.0,
+    )
+    assert crash.fault_id == "crash:payment@0"
+
+
+def test_a_partition_names_both_sides_in_its_id() -> None:
+    scenario = parse(edit('kind = "down"', 'kind = "partition"\nwith = "inventory"'))
+
+    assert scenario.faults[0].fault_id == "partition:payment~inventory@10"
+
+
+def test_an_ambiguous_short_projection_name_lists_the_known_ones() -> None:
+    text = edit('kind = "down"', 'kind = "stall_projection"\nprojection = "orders"')
+
+    with pytest.raises(ScenarioError) as raised:
+        parse_scenario(text, "x.toml", projections=["billing.orders", "sales.orders"])
+
+    assert str(raised.value) == (
+        "x.toml: faults[0].projection: ambiguous projection 'orders' "
+        "(known: billing.orders, sales.orders)"
+    )
+
+
+def test_without_a_list_of_projections_any_name_is_kept_as_written() -> None:
+    text = edit('kind = "down"', 'kind = "stall_projection"\nprojection = "anything"')
+
+    scenario = parse_scenario(text)
+
+    assert scenario.faults[0].projection == "anything"
+    assert scenario.source == "<string>"
+
+
+def test_the_saga_mode_defaults_to_orchestrated() -> None:
+    scenario = parse(edit('saga = "orchestrated"\n', ""))
+
+    assert scenario.saga == "orchestrated"
+
+
+def test_the_scenario_and_its_parts_are_frozen() -> None:
+    scenario = parse(EXAMPLE)
+
+    with pytest.raises(AttributeError):
+        scenario.seed = 8  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        scenario.faults[0].kind = "latency"  # type: ignore[misc]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+import random
 from functools import partial
 
 import pytest
 
-from ddd_sim.sim.scheduler import Scheduler
+from ddd_sim.sim.scheduler import Scheduled, Scheduler
 
 
 def test_actions_at_one_time_run_in_the_order_they_were_scheduled() -> None:
@@ -207,3 +208,64 @@ def test_scheduled_items_carry_their_owner_label_and_time() -> None:
         "timeout",
         1,
     )
+
+
+def test_cancelling_after_running_or_twice_leaves_the_count_alone() -> None:
+    scheduler = Scheduler()
+    ran = scheduler.schedule(1.0, lambda: None)
+    twice = scheduler.schedule(2.0, lambda: None)
+    scheduler.schedule(3.0, lambda: None)
+    scheduler.run_until(1.0)
+
+    ran.cancel()
+    twice.cancel()
+    twice.cancel()
+
+    assert scheduler.pending() == 1
+    assert scheduler.run_until(5.0) == 1
+    assert scheduler.pending() == 0
+
+
+def test_an_action_that_cancels_itself_leaves_the_count_alone() -> None:
+    scheduler = Scheduler()
+    items: list[Scheduled] = []
+    items.append(scheduler.schedule(1.0, lambda: items[0].cancel()))
+    scheduler.schedule(2.0, lambda: None)
+
+    assert scheduler.step() is True
+    assert scheduler.pending() == 1
+
+
+def test_the_live_count_matches_a_recount_through_a_random_workload() -> None:
+    rng = random.Random(4)
+    scheduler = Scheduler()
+    items: list[Scheduled] = []
+    ran: set[int] = set()
+
+    def add(delay: float, owner: str) -> None:
+        index = len(items)
+        items.append(scheduler.schedule_in(delay, partial(spawn, index), owner=owner))
+
+    def spawn(index: int) -> None:
+        ran.add(index)
+        if rng.random() < 0.6:
+            add(rng.random(), rng.choice(["a", "b"]))
+
+    for _ in range(50):
+        add(rng.random() * 3, rng.choice(["", "a"]))
+    steps = 0
+    while scheduler.pending():
+        choice = rng.random()
+        if choice < 0.2:
+            rng.choice(items).cancel()
+        elif choice < 0.25:
+            scheduler.cancel_owner(rng.choice(["a", "b"]))
+        else:
+            scheduler.step()
+        steps += 1
+        waiting = [i for n, i in enumerate(items) if n not in ran and not i.cancelled]
+        assert scheduler.pending() == len(waiting)
+        assert scheduler.pending("a") == sum(1 for i in waiting if i.owner == "a")
+
+    assert steps > 50
+    assert scheduler.step() is False

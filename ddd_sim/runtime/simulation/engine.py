@@ -236,6 +236,7 @@ class Simulation:
         self.down[context] = restart_at
         self.record(ContextCrashed(context=context, restart_at=restart_at))
         self.scheduler.cancel_owner(context)
+        self.mesh.forget(context)
         self.dispatcher.forget(context)
         self.shop.cache.clear()
         self.stall_projections(f"crash:{context}", self._projections_of(context))

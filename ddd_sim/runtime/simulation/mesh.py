@@ -19,6 +19,7 @@ from ddd_sim.shared.messages import DomainEvent
 from ddd_sim.sim.network import Network, Reply
 from ddd_sim.sim.records import BreakerStateChanged
 from ddd_sim.sim.resilience import (
+    HALF_OPEN,
     BreakerConfig,
     BreakerTransition,
     CircuitBreaker,
@@ -57,6 +58,8 @@ class Mesh:
         self._breaker_config = breaker
         self.call_timeout = call_timeout
         self.breakers: dict[str, CircuitBreaker] = {}
+        self._probing: dict[str, set[str]] = {}
+        """Per caller, the targets whose half-open breaker admitted its probe."""
         self.calls = 0
         self.retries = 0
         self.fast_failures = 0
@@ -80,6 +83,11 @@ class Mesh:
                 reason=change.reason,
             )
         )
+
+    def forget(self, source: str) -> None:
+        """A caller crashed: the probes it had out will never be answered."""
+        for target in self._probing.pop(source, set()):
+            self.breaker(target).release_probe()
 
     def call(
         self,
@@ -121,6 +129,9 @@ class Mesh:
             )
             return
         done = False
+        probing = breaker is not None and breaker.state == HALF_OPEN
+        if probing:
+            self._probing.setdefault(source, set()).add(target)
 
         def finish(outcome: Outcome, failed: bool, why: str) -> None:
             nonlocal done
@@ -128,6 +139,8 @@ class Mesh:
                 return  # a late reply after the timeout: the retry carries on
             done = True
             timer.cancel()
+            if probing:
+                self._probing.get(source, set()).discard(target)
             if breaker is not None:
                 if failed:
                     breaker.record_failure(scheduler.now, why)

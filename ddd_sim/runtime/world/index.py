@@ -1,154 +1,197 @@
-"""The world as of any position, without replaying the log from the start.
+"""The world as of any log position, without replaying the log from the start.
 
-The index folds the log once, in order, and keeps the changes each event
-made.  Every :data:`CHECKPOINT_EVERY` positions it freezes the tables (a
-snapshot costs one pointer per block of rows: see :mod:`.tables`).  The world
-as of position *p* is the checkpoint at or below *p* with at most
-``CHECKPOINT_EVERY`` recorded changes applied on top of it.
+The index folds the log once, in order.  Each event becomes a few compact
+changes (:mod:`.ops`, about 21 bytes each), applied to a live state; every
+:data:`CHECKPOINT_EVERY` positions the live state is frozen into a snapshot
+that shares all unchanged blocks of rows with the previous one
+(:mod:`.tables`).  The world as of position *p* is the snapshot at or below
+*p* with at most ``CHECKPOINT_EVERY`` positions' changes replayed on top.
+
+One thread may :meth:`~WorldIndex.advance` while others call
+:meth:`~WorldIndex.at` for positions already folded: folding only appends.
 """
 
 from __future__ import annotations
 
 import bisect
 import dataclasses
+import sys
 from array import array
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ddd_sim.runtime.world.fold import FOLDERS, ORDER_DONE, Change, WorldState
-from ddd_sim.runtime.world.model import FaultRow, ProjectionRow, World, WorldCounts
-from ddd_sim.runtime.world.tables import Frozen
+from ddd_sim.runtime.world.encode import Encoder
+from ddd_sim.runtime.world.fold import APPLY, replay
+from ddd_sim.runtime.world.model import World
+from ddd_sim.runtime.world.ops import OpLog
+from ddd_sim.runtime.world.state import Keys, Snapshot, WorldState
+from ddd_sim.shared.errors import UnknownEventType
 from ddd_sim.shared.events import RecordedEvent
 from ddd_sim.shared.ports import EventStore
 
 CHECKPOINT_EVERY = 1024
+Progress = Callable[[int, int], None]
+"""``progress(folded_position, head)`` after each batch."""
 
 
 class WorldIndex:
     """Folds the log incrementally; answers :meth:`at` any folded position."""
 
     def __init__(self, *, checkpoint_every: int = CHECKPOINT_EVERY) -> None:
+        if checkpoint_every < 1:
+            raise ValueError(f"checkpoint_every must be >= 1, got {checkpoint_every}")
         self._every = checkpoint_every
-        self._keys = WorldState.new_keys()
+        self._keys = Keys.empty()
+        self._log = OpLog()
+        self._encoder = Encoder(self._log, self._keys)
         self._live = WorldState(self._keys)
-        self._changes: list[Change] = []
-        self._ends = array("q", [0])  # _ends[p]: changes made by positions <= p
-        self._times = array("d", [0.0])  # _times[p]: sim time of position p
-        self._checkpoints: list[dict[str, Frozen]] = [self._live.freeze()]
-        self.head = 0
+        self._ends = array("I", [0])  # _ends[p]: changes made by positions <= p
+        # _clock[p]: the latest sim time up to p (a resumed run may record an
+        # earlier time than the events before it; the clock never goes back)
+        self._clock = array("d", [0.0])
+        self._snapshots: list[Snapshot] = [self._live.freeze()]
+
+    @property
+    def head(self) -> int:
+        """The last folded position (0 before anything)."""
+        return len(self._ends) - 1
 
     @classmethod
     def from_store(
         cls,
         store: EventStore,
         *,
-        progress: Callable[[int, int], None] | None = None,
+        batch: int = 10_000,
+        progress: Progress | None = None,
+        checkpoint_every: int = CHECKPOINT_EVERY,
     ) -> WorldIndex:
-        """Fold a whole store's log."""
-        index = cls()
-        index.catch_up(store, progress=progress)
+        """An index of a whole store's log."""
+        index = cls(checkpoint_every=checkpoint_every)
+        index.catch_up(store, batch=batch, progress=progress)
         return index
 
     def catch_up(
-        self, store: EventStore, *, progress: Callable[[int, int], None] | None = None
+        self,
+        store: EventStore,
+        *,
+        batch: int = 10_000,
+        progress: Progress | None = None,
     ) -> int:
-        """Fold whatever the store committed since the last call."""
+        """Fold whatever the store committed since the last call; how many events."""
         head = store.head_position()
-        done = 0
-        batch: list[RecordedEvent] = []
+        folded = 0
+        pending: list[RecordedEvent] = []
         for event in store.read_all(from_position=self.head + 1, to_position=head):
-            batch.append(event)
-            if len(batch) == 10_000:
-                done += self.advance(batch)
-                batch.clear()
+            pending.append(event)
+            if len(pending) >= batch:
+                folded += self.advance(pending)
+                pending = []
                 if progress is not None:
                     progress(self.head, head)
-        done += self.advance(batch)
-        return done
+        folded += self.advance(pending)
+        if progress is not None:
+            progress(self.head, head)
+        return folded
 
     def advance(self, events: Iterable[RecordedEvent]) -> int:
         """Fold more of the log; positions must follow on from :attr:`head`."""
-        live, changes, ends, times = self._live, self._changes, self._ends, self._times
-        tables = {name: live.table(name) for name in WorldState.NAMES}
+        log, live, apply = self._log, self._live, APPLY
+        code, key, a, b, values = log.code, log.key, log.a, log.b, log.values
+        ends, clock, snapshots = self._ends, self._clock, self._snapshots
+        every = self._every
+        by_type = self._encoder.by_type
+        head = self.head
+        now = clock[head]
         folded = 0
         for event in events:
             position = event.global_position
-            if position != self.head + 1:
+            if position != head + 1:
                 raise ValueError(
-                    f"the world index is at position {self.head}; "
-                    f"it cannot fold position {position} next"
+                    f"event at position {position} does not follow the folded "
+                    f"head {head}: positions must be contiguous and increasing"
                 )
-            fold = FOLDERS.get(event.type)
-            if fold is not None:
-                for change in fold(
-                    live, event.stream_id, event.payload, event.metadata.sim_time
-                ):
-                    name, ordinal, row = change
-                    tables[name].set(ordinal, row)
-                    changes.append(change)
-            ends.append(len(changes))
-            times.append(event.metadata.sim_time)
-            self.head = position
+            if event.metadata.sim_time > now:
+                now = event.metadata.sim_time
+            encode = by_type.get(event.type)
+            start = len(code)
+            if encode is not None:
+                try:
+                    encode(event.stream_id, event.payload, now)
+                except (
+                    LookupError,
+                    TypeError,
+                    ValueError,
+                    AttributeError,
+                    ArithmeticError,
+                ) as exc:
+                    log.truncate(start)
+                    raise UnknownEventType(
+                        f"position {position}: stored {event.type} in "
+                        f"{event.stream_id} is malformed ({exc!r})"
+                    ) from exc
+                for i in range(start, len(code)):
+                    apply[code[i]](live, key[i], a[i], b[i], now, values)
+            # readers take the head from ``ends``: publish it last, once the
+            # position's clock and (every so often) its snapshot are in place
+            if position % every == 0:
+                snapshots.append(live.freeze())
+            clock.append(now)
+            ends.append(len(code))
+            head = position
             folded += 1
-            if position % self._every == 0:
-                self._checkpoints.append(live.freeze())
         return folded
 
     def at(self, position: int) -> World:
         """The world just after ``position`` was committed (0: before anything)."""
-        if not 0 <= position <= self.head:
+        head = self.head
+        if not 0 <= position <= head:
             raise ValueError(
-                f"position {position} is outside the folded log (0..{self.head})"
+                f"position {position} is outside the folded log (0 to head {head})"
             )
         base = position // self._every
-        state = WorldState(self._keys, self._checkpoints[base])
-        tables = {name: state.table(name) for name in WorldState.NAMES}
-        for name, ordinal, row in self._changes[
-            self._ends[base * self._every] : self._ends[position]
-        ]:
-            tables[name].set(ordinal, row)
-        return _world(state, position, self._times[position])
+        state = WorldState(self._keys, self._snapshots[base])
+        replay(state, self._log, self._ends, self._clock, base * self._every, position)
+        return state.world(position, self._clock[position])
+
+    def position_at(self, sim_time: float) -> int:
+        """The last position whose events all happened at or before ``sim_time``."""
+        # bounded by the head: a fold on another thread may be a step ahead
+        found = bisect.bisect_right(self._clock, sim_time, 1, self.head + 1)
+        return max(0, found - 1)
 
     def at_time(self, sim_time: float) -> World:
-        """The world at a simulated time: after the last event at or before it."""
-        times = self._times
-        # sim time never decreases along the log, so the array is sorted
-        position = bisect.bisect_right(times, sim_time, 1, len(times)) - 1
-        # the world as it stood at that moment: its clock reads the time asked
-        return dataclasses.replace(self.at(max(position, 0)), sim_time=sim_time)
+        """The world at a simulated moment; its clock reads the moment asked."""
+        world = self.at(self.position_at(sim_time))
+        return dataclasses.replace(world, sim_time=sim_time)
 
-
-def _world(state: WorldState, position: int, sim_time: float) -> World:
-    orders, sagas = state.orders.counts, state.sagas.counts
-    faults = tuple(r for r in state.faults.rows() if isinstance(r, FaultRow))
-    projections = tuple(
-        ProjectionRow(name, checkpoint, max(0, position - checkpoint))
-        for name, checkpoint in sorted(state.projections.mapping().items())
-    )
-    counts = WorldCounts(
-        events=position,
-        orders_placed=state.orders.count,
-        orders_completed=sum(orders.get(s, 0) for s in ORDER_DONE),
-        orders_cancelled=orders.get("cancelled", 0),
-        orders_in_flight=orders.get("placed", 0),
-        sagas_started=state.sagas.count,
-        sagas_completed=sagas.get("completed", 0),
-        sagas_compensated=sagas.get("compensated", 0),
-        sagas_in_flight=sagas.get("running", 0) + sagas.get("compensating", 0),
-        faults_injected=state.faults.count,
-    )
-    down: dict[str, Any] = dict(state.down.mapping())
-    return World(
-        position=position,
-        sim_time=sim_time,
-        orders=state.orders.rows(),
-        stock=state.stock.mapping(),
-        wallets=state.wallets.mapping(),
-        charges=state.charges.mapping(),
-        sagas=state.sagas.rows(),
-        projections=projections,
-        breakers=state.breakers.mapping(),
-        faults=faults,
-        contexts_down=frozenset(c for c, is_down in down.items() if is_down),
-        counts=counts,
-    )
+    def memory(self) -> dict[str, int]:
+        """Roughly what the index holds, in bytes, by part."""
+        blocks: dict[int, Any] = {}
+        structure = 0
+        for snapshot in self._snapshots:
+            structure += sys.getsizeof(snapshot)
+            for frozen in (
+                snapshot.orders,
+                snapshot.stock,
+                snapshot.wallets,
+                snapshot.charges,
+                snapshot.sagas,
+            ):
+                structure += sys.getsizeof(frozen) + sys.getsizeof(frozen.blocks)
+                blocks.update((id(block), block) for block in frozen.blocks)
+        structure += sum(sys.getsizeof(block) for block in blocks.values())
+        k = self._keys
+        keys = [
+            (i.ordinals, i.names)
+            for i in (k.orders, k.stock, k.wallets, k.charges, k.sagas)
+        ]
+        return {
+            "changes (op log and values)": self._log.nbytes(),
+            "position arrays": sum(
+                x.buffer_info()[1] * x.itemsize for x in (self._ends, self._clock)
+            ),
+            f"snapshots ({len(self._snapshots)}, blocks only)": structure,
+            "key dictionaries": sum(
+                sys.getsizeof(d) + sys.getsizeof(n) for d, n in keys
+            ),
+        }
