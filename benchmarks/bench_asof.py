@@ -229,8 +229,7 @@ def main() -> None:
     final = index.at(index.head)
 
     print(
-        f"python {platform.python_version()} on {platform.machine()}; log "
-        f"{generated}"
+        f"python {platform.python_version()} on {platform.machine()}; log {generated}"
     )
     print(
         f"{index.head:,} events: {len(final.orders):,} orders, "
