@@ -1,7 +1,7 @@
 """Headless throughput of the orchestrated order saga, end to end, persisted.
 
 Runs a scenario with a steady load of orders (no faults) on a fresh SQLite
-file (durable and fast modes) and on PostgreSQL if reachable, and prints
+file (durable and fast modes), and prints
 orders/s and events/s of wall time, for the run alone and for the run plus
 its drain and invariant check.  A script, not a test: run it on demand.
 
@@ -91,7 +91,6 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=0.5)
     parser.add_argument("--saga", default="orchestrated")
     parser.add_argument("--profile", action="store_true")
-    parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
     text = scenario_text(args.orders, args.rate, args.saga, args.interval)
     folder = Path(tempfile.mkdtemp())
