@@ -30,7 +30,6 @@ from ddd_sim.processes.host import Outcome, Request
 from ddd_sim.processes.orders import OrderSpec
 from ddd_sim.processes.saga_state import (
     OrderProcess,
-    compensation_is_noop,
     may_have_taken_effect,
 )
 from ddd_sim.shared.messages import DomainEvent
@@ -131,17 +130,8 @@ class OrderChoreography(OrderProcess):
         Whoever records the last owed compensation (always ``cancel_order``,
         so the sales policy) closes the process as compensated.
         """
-        if self.compensating != step:
+        if not self._compensated(step, outcome):
             return  # a late reply to a compensation already recorded
-        self._record(
-            StepCompensated(
-                process_id=self.id,
-                step=step,
-                compensation=COMPENSATIONS[step],
-                attempts=outcome.attempts,
-                noop=compensation_is_noop(outcome),
-            )
-        )
         if not self.owed_compensations():
             self._record(
                 ProcessCompensated(

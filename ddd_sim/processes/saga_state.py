@@ -131,6 +131,21 @@ class OrderProcess(Aggregate):
 
     kind: ClassVar[str] = ""
 
+    def _compensated(self, step: str, outcome: Outcome) -> bool:
+        """Record the compensation in progress as done; False if it was not."""
+        if self.compensating != step:
+            return False
+        self._record(
+            StepCompensated(
+                process_id=self.id,
+                step=step,
+                compensation=COMPENSATIONS[step],
+                attempts=outcome.attempts,
+                noop=compensation_is_noop(outcome),
+            )
+        )
+        return True
+
     def _open(self, spec: OrderSpec) -> bool:
         """Record the start of this order's process; False if it had started."""
         if self.status != "new":
@@ -227,17 +242,8 @@ class OrderProcess(Aggregate):
 
     def compensation_done(self, step: str, outcome: Outcome) -> None:
         """Record a finished compensation and start the next one (or close)."""
-        if self.compensating != step:
+        if not self._compensated(step, outcome):
             return  # a late reply to a compensation already recorded
-        self._record(
-            StepCompensated(
-                process_id=self.id,
-                step=step,
-                compensation=COMPENSATIONS[step],
-                attempts=outcome.attempts,
-                noop=compensation_is_noop(outcome),
-            )
-        )
         self._compensate_next()
 
     # -- state ----------------------------------------------------------------
