@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ddd_sim.shared.errors import ValidationError
+from ddd_sim.shared.errors import CorruptStore, ValidationError
 
 EXIT_BROKEN = 1
 
@@ -170,7 +170,10 @@ def inspect_world(
         raise ValidationError(f"--as-of must not be negative, got {as_of}")
     app = bootstrap(location, fast=fast)
     try:
-        index = WorldIndex.from_store(app.store)
+        try:
+            index = WorldIndex.from_store(app.store)
+        except ValueError as broken:  # a log with a hole in its positions
+            raise CorruptStore(f"the log cannot be folded: {broken}") from broken
         if as_of is not None and as_of > index.head:
             raise ValidationError(
                 f"--as-of {as_of} is past the end of the log ({index.head})"

@@ -132,6 +132,9 @@ def saga_problem(saga: SagaRow) -> str | None:
         ]
         if missing:
             return f"completed, but {', '.join(missing)} did not succeed"
+        if saga.compensations:
+            undone = [c.step for c in saga.compensations]
+            return f"completed, but compensated {', '.join(undone)}"
         return None
     # compensated (or abandoned and then compensated): undo what took effect,
     # latest first, each exactly once; the closing step's undo (cancel the
@@ -186,23 +189,26 @@ def check_store(store: EventStore, shop: ShopRuntime) -> dict[str, InvariantResu
 
 
 def versions_gapless(store: EventStore) -> InvariantResult:
-    """Every stream holds versions 1..n, one event each.
+    """Every stream holds versions 1..n, in log order, one event each.
 
-    Versions are unique per stream, so a stream at version n holds at most n
-    events, and exactly n only without gaps: when the versions of all
-    streams add up to the number of events, none has a gap.  Only when they
-    do not is the log read to name the stream.
+    Read from the log itself, one pass without upcasting: comparing only the
+    streams' head versions with the head position would miss an event lost
+    from the middle of the log (its stream and the log both keep their ends).
     """
-    streams = store.streams()
-    events = store.head_position()
-    if sum(info.version for info in streams) == events:
-        return OK
-    counts: Counter[str] = Counter(e.stream_id for e in store.read_all(raw=True))
-    for info in streams:
-        if counts[info.stream_id] != info.version:
+    held: dict[str, int] = {}
+    for event in store.read_all(raw=True):
+        expected = held.get(event.stream_id, 0) + 1
+        if event.stream_version != expected:
+            return _broken(
+                f"{event.stream_id}: version {event.stream_version} at position "
+                f"{event.global_position}, expected {expected}"
+            )
+        held[event.stream_id] = expected
+    for info in store.streams():
+        if held.get(info.stream_id, 0) != info.version:
             return _broken(
                 f"{info.stream_id} is at version {info.version} "
-                f"but holds {counts[info.stream_id]} events"
+                f"but holds {held.get(info.stream_id, 0)} events"
             )
     return OK
 

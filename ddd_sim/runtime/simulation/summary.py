@@ -9,6 +9,7 @@ from typing import Any
 from ddd_sim.runtime.invariants import check_store, check_world
 from ddd_sim.runtime.shop import ShopRuntime
 from ddd_sim.runtime.world.index import WorldIndex
+from ddd_sim.shared.errors import CorruptStore
 from ddd_sim.shared.ports import EventStore
 
 
@@ -53,7 +54,10 @@ def run_summary(
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The ``run``/``resume`` JSON: counts, every invariant, ``ok``."""
-    index = WorldIndex.from_store(store)
+    try:
+        index = WorldIndex.from_store(store)
+    except ValueError as broken:  # a log with a hole in its positions
+        raise CorruptStore(f"the log cannot be folded: {broken}") from broken
     world = index.at(index.head)
     counts = world.counts
     results = check_world(world, drained=drained)

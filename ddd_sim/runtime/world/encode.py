@@ -28,6 +28,18 @@ def _amount(value: Any) -> tuple[str, str]:
     return str(value), "USD"
 
 
+def _kept_amount(value: Any) -> tuple[str, str]:
+    """An amount a row keeps as text, refused here if it is not a number.
+
+    Rows keep money as the log wrote it and parse it only when it moves, so
+    a bad amount must fail now, while the event can still be refused whole.
+    """
+    amount, currency = _amount(value)
+    if not Decimal(amount).is_finite():
+        raise ValueError(f"amount {amount!r} is not a finite number")
+    return amount, currency
+
+
 class Encoder:
     """Turns recorded events into changes appended to an :class:`OpLog`."""
 
@@ -80,7 +92,7 @@ class Encoder:
         order = str(p["order_id"])
         if order in self.keys.orders:
             return
-        total, currency = _amount(p["total"])
+        total, currency = _kept_amount(p["total"])
         shared = self.log.shared
         lines = tuple(
             (shared(str(line["product_id"])), int(line["quantity"]))
@@ -122,7 +134,7 @@ class Encoder:
         account = str(p["account_id"])
         if account in self.keys.wallets:
             return
-        balance, currency = _amount(p["initial_balance"])
+        balance, currency = _kept_amount(p["initial_balance"])
         row = WalletRow(account, str(p["owner_id"]), balance, currency)
         self._emit(
             ops.WALLET_OPENED, self.keys.wallets.add(account), self.log.keep(row)

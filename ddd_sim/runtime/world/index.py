@@ -125,6 +125,7 @@ class WorldIndex:
                     ArithmeticError,
                 ) as exc:
                     log.truncate(start)
+                    self._forget_unset_keys()
                     raise UnknownEventType(
                         f"position {position}: stored {event.type} in "
                         f"{event.stream_id} is malformed ({exc!r})"
@@ -140,6 +141,22 @@ class WorldIndex:
             head = position
             folded += 1
         return folded
+
+    def _forget_unset_keys(self) -> None:
+        """Undo the numbering done by an event that failed before its rows were set.
+
+        Every key gets its row in the event that numbers it, so after each
+        folded event a table's row count equals its number of keys.
+        """
+        live, k = self._live, self._keys
+        for keys, count in (
+            (k.orders, live.orders.count),
+            (k.stock, live.stock.count),
+            (k.wallets, live.wallets.count),
+            (k.charges, live.charges.count),
+            (k.sagas, live.sagas.count),
+        ):
+            keys.truncate(count)
 
     def at(self, position: int) -> World:
         """The world just after ``position`` was committed (0: before anything)."""

@@ -63,6 +63,12 @@ class KeyIndex:
         self.ordinals[key] = ordinal
         return ordinal
 
+    def truncate(self, length: int) -> None:
+        """Forget the keys numbered from ``length`` on (their rows were never set)."""
+        for key in self.names[length:]:
+            del self.ordinals[key]
+        del self.names[length:]
+
 
 class Table(Generic[R]):
     """Rows by ordinal; ``phase`` (if given) keeps a count of rows per phase."""
