@@ -80,23 +80,11 @@ class FaultPlan:
                 injected[fault_id] = dict(event.payload)
             elif event.type == FaultCleared.event_type:
                 cleared.add(fault_id)
+        # the run's scenario is the one recorded, so every id names one of its faults
+        specs = {spec.fault_id: spec for spec in sim.scenario.faults}
         for fault_id, p in injected.items():
-            if fault_id in cleared or p["kind"] == "crash":
-                continue
-            fault = ActiveFault(
-                fault_id=fault_id,
-                target=p["target"],
-                kind=p["kind"],
-                until=p.get("until"),
-                probability=p.get("probability"),
-                mean_ms=p.get("mean_ms"),
-                jitter_ms=p.get("jitter_ms"),
-                with_context=p.get("with_context"),
-                projection=p.get("projection"),
-            )
-            sim.faults.activate(fault)
-            if fault.kind == "stall_projection" and fault.projection:
-                sim.stall_projections(f"fault:{fault_id}", [fault.projection])
+            if fault_id not in cleared and p["kind"] != "crash":
+                self._open(specs[fault_id])
         down: dict[str, float] = {}
         for event in sim.store.read_stream(CONTEXT_STREAM):
             context = str(event.payload["context"])
@@ -152,18 +140,7 @@ class FaultPlan:
                 label="crash over",
             )
             return
-        fault = ActiveFault(
-            fault_id=spec.fault_id,
-            target=spec.target,
-            kind=spec.kind,
-            until=spec.until,
-            probability=spec.probability,
-            mean_ms=spec.mean_ms,
-            jitter_ms=spec.jitter_ms,
-            with_context=spec.with_context,
-            projection=spec.projection,
-        )
-        sim.faults.activate(fault)
+        fault = self._open(spec)
         sim.record(
             FaultInjected(
                 fault_id=fault.fault_id,
@@ -177,8 +154,6 @@ class FaultPlan:
                 projection=fault.projection,
             )
         )
-        if fault.kind == "stall_projection" and fault.projection:
-            sim.stall_projections(f"fault:{fault.fault_id}", [fault.projection])
         if spec.until is not None:
             sim.scheduler.schedule(
                 spec.until,
@@ -186,6 +161,24 @@ class FaultPlan:
                 priority=0,
                 label="fault clears",
             )
+
+    def _open(self, spec: FaultSpec) -> ActiveFault:
+        """Put a fault's window on the board (and stall its projection)."""
+        fault = ActiveFault(
+            fault_id=spec.fault_id,
+            target=spec.target,
+            kind=spec.kind,
+            until=spec.until,
+            probability=spec.probability,
+            mean_ms=spec.mean_ms,
+            jitter_ms=spec.jitter_ms,
+            with_context=spec.with_context,
+            projection=spec.projection,
+        )
+        self._sim.faults.activate(fault)
+        if fault.kind == "stall_projection" and fault.projection:
+            self._sim.stall_projections(f"fault:{fault.fault_id}", [fault.projection])
+        return fault
 
     def clear(self, fault_id: str) -> None:
         """Close a fault's window (if open) and record it."""
