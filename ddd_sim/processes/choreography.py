@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TypeVar
 
 from ddd_sim.integration.base import IntegrationEvent
@@ -132,7 +133,7 @@ class StepPolicy:
     def resume(self, trace: OrderChoreography, correlation: uuid.UUID | None) -> None:
         """After a restart: re-send what this policy had in flight, or move if due."""
         if trace.in_flight is not None and trace.in_flight.step == self.step:
-            self._send_step(trace, correlation)
+            self._send_step(trace, correlation, resent=True)
         elif trace.compensating == self.step:
             self._send_compensation(trace, correlation, 0)
         elif trace.due_to_run(self.step) or trace.due_to_undo(self.step):
@@ -140,7 +141,11 @@ class StepPolicy:
 
     # -- the step -------------------------------------------------------------
     def _send_step(
-        self, trace: OrderChoreography, correlation: uuid.UUID | None
+        self,
+        trace: OrderChoreography,
+        correlation: uuid.UUID | None,
+        *,
+        resent: bool = False,
     ) -> None:
         started = trace.in_flight
         if started is None:
@@ -148,6 +153,8 @@ class StepPolicy:
         request = trace.order.request(
             self.step, started.idempotency_key, correlation_id=correlation
         )
+        if resent:
+            request = replace(request, resent=True)
         host = self.flow.host
         host.crashpoint("choreography.before_call")
         order_id = trace.id

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ddd_sim.integration.base import IntegrationEvent
 from ddd_sim.integration.events import (
@@ -73,6 +73,8 @@ class _Instance:
     timers: dict[str, TimerHandle] = field(default_factory=dict)
     resend: TimerHandle | None = None
     reserved: dict[str, int] = field(default_factory=dict)
+    resumed: tuple[str, int] | None = None
+    """The step and attempt in flight when this instance was reloaded."""
 
 
 class ProcessManagerFlow:
@@ -123,6 +125,9 @@ class ProcessManagerFlow:
             if instance is None or instance.state is None:
                 continue
             self._instances[order_id] = instance
+            flight = instance.state.in_flight
+            if flight is not None:
+                instance.resumed = (flight.step, flight.attempt)
             for timer, due in sorted(instance.state.timers.items()):
                 self._arm(order_id, instance, timer, due)
             self._send(order_id, instance)
@@ -313,6 +318,8 @@ class ProcessManagerFlow:
                 flight.idempotency_key,
                 correlation_id=instance.correlation_id,
             )
+            if instance.resumed == (flight.step, flight.attempt):
+                request = replace(request, resent=True)
             self.host.crashpoint("pm.before_call")
         elif undoing is not None:
             request = state.undo_request(undoing, instance.correlation_id)

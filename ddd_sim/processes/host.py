@@ -38,7 +38,9 @@ class Request:
 
     ``idempotency_key`` is ``<process id>:<step>``: every attempt of a step
     carries the same key, so a retry or a duplicated message is harmless.
-    If one command is refused, the later ones are not run.
+    If one command is refused, the later ones are not run.  ``resent`` marks
+    a step sent again after a restart: the earlier life's attempt may have
+    taken effect, whatever this one hears.
     """
 
     target: str
@@ -47,6 +49,7 @@ class Request:
     idempotency_key: str
     correlation_id: uuid.UUID | None = None
     causation_id: uuid.UUID | None = None
+    resent: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

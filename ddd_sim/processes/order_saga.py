@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ddd_sim.integration.events import OrderPlaced
 from ddd_sim.processes.host import Outcome, ProcessHost, Request, TimerHandle
@@ -63,6 +63,8 @@ class _Running:
     correlation_id: uuid.UUID | None
     rounds: int = 0
     retry: TimerHandle | None = None
+    resumed_step: str | None = None
+    """The step in flight when this saga was reloaded after a restart."""
 
 
 class OrchestratedFlow:
@@ -95,7 +97,11 @@ class OrchestratedFlow:
             first = repo.store.read_stream(info.stream_id, to_version=1)
             order_id = info.stream_id.removeprefix(f"{FLOW_STREAM_CATEGORY}-")
             saga = repo.load(order_id)
-            running = _Running(saga, first[0].metadata.correlation_id)
+            running = _Running(
+                saga,
+                first[0].metadata.correlation_id,
+                resumed_step=saga.in_flight.step if saga.in_flight else None,
+            )
             self._running[order_id] = running
             self._send(running)
 
@@ -198,6 +204,8 @@ class OrchestratedFlow:
                 saga.in_flight.idempotency_key,
                 correlation_id=running.correlation_id,
             )
+            if step == running.resumed_step:
+                request = replace(request, resent=True)
             self.host.crashpoint("saga.before_call")
             self.host.call(
                 HOST_CONTEXT,

@@ -74,10 +74,12 @@ def may_have_taken_effect(outcome: Outcome, request: Request) -> bool:
 
     Wider than :attr:`Outcome.effect_unknown`: the host reports only the last
     attempt, so after several attempts an earlier one may have timed out
-    after taking effect; and a refusal of a later command leaves the earlier
-    commands of the same request done (a multi-line reservation).
+    after taking effect; a step sent again after a restart may have taken
+    effect in the life before (even if this attempt failed fast); and a
+    refusal of a later command leaves the earlier commands of the same
+    request done (a multi-line reservation).
     """
-    if outcome.ok or outcome.effect_unknown or outcome.attempts > 1:
+    if outcome.ok or outcome.effect_unknown or outcome.attempts > 1 or request.resent:
         return True
     return outcome.kind == "rejected" and len(request.commands) > 1
 
