@@ -17,8 +17,8 @@ from ddd_sim.integration.base import IntegrationEvent
 from ddd_sim.integration.translation import Translator
 from ddd_sim.shared.errors import ContractViolation
 from ddd_sim.shared.events import JsonObject, RecordedEvent
-from ddd_sim.shared.ports import WriteTransaction
 from ddd_sim.shared.read_models import (
+    DocumentTransaction,
     EventMeta,
     Projection,
     TransactionReadModel,
@@ -105,7 +105,7 @@ class ProjectionConsumer:
         self._wanted = frozenset(projection.event_types)
         self.touched: set[str] = set()
 
-    def handle(self, recorded: RecordedEvent, tx: WriteTransaction) -> None:
+    def handle(self, recorded: RecordedEvent, tx: DocumentTransaction) -> None:
         meta = meta_of(recorded)
         event: Any = self._registry.to_domain_event(recorded)
         if self.projection.source == "integration":
@@ -125,7 +125,9 @@ class ProjectionConsumer:
         rm = TouchRecorder(TransactionReadModel(tx, self.collection), self.touched)
         self.projection.handle(event, meta, rm)
 
-    def _reject(self, tx: WriteTransaction, recorded: RecordedEvent, why: str) -> None:
+    def _reject(
+        self, tx: DocumentTransaction, recorded: RecordedEvent, why: str
+    ) -> None:
         """Keep the refusal with the checkpoint, so it is recorded exactly once."""
         tx.put_document(
             rejections_of(self.projection.name),

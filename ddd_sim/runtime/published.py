@@ -13,8 +13,10 @@ from collections import OrderedDict
 from collections.abc import Collection, Mapping
 
 from ddd_sim.integration.base import IntegrationEvent
+from ddd_sim.integration.delivery import Delivery
 from ddd_sim.integration.events import INTEGRATION_EVENTS
-from ddd_sim.integration.wire import decode, encode
+from ddd_sim.integration.wire import admit, decode, encode
+from ddd_sim.shared.errors import ContractViolation
 from ddd_sim.shared.read_models import EventMeta, Projection
 
 _CURRENT = {cls.event_type: cls.version for cls in INTEGRATION_EVENTS}
@@ -45,31 +47,35 @@ def accepted_versions(
 
 
 class CloudEventsWire:
-    """The wire of one shop: each stored event's CloudEvent is encoded once.
+    """The wire of one shop: each stored event crosses it once.
 
     Encoding is a pure function of the event and where it was recorded (the
-    cache key holds both, whole), so the consumers of one event (billing,
-    notification, analytics) share the bytes; each still decodes and checks
-    them against its own contract.
+    cache key holds both, whole), and decoding a pure function of the bytes,
+    so the consumers of one event (billing, notification, analytics) share
+    the message as received; each still checks it against its own contract.
     """
 
     def __init__(self, *, remember: int = 4096) -> None:
-        self._sent: OrderedDict[tuple[IntegrationEvent, EventMeta], bytes] = (
-            OrderedDict()
-        )
+        self._sent: OrderedDict[
+            tuple[IntegrationEvent, EventMeta], Delivery | ContractViolation
+        ] = OrderedDict()
         self._remember = remember
 
     def __call__(
         self, event: IntegrationEvent, meta: EventMeta, projection: Projection
     ) -> IntegrationEvent:
         """Encode ``event`` as its consumer would receive it, and decode it back."""
-        data = self._sent_bytes(event, meta)
-        return decode(data, accepted=accepted_versions(type(projection))).event
+        received = self._received(event, meta)
+        if isinstance(received, ContractViolation):
+            raise received
+        return admit(received, accepted_versions(type(projection))).event
 
-    def _sent_bytes(self, event: IntegrationEvent, meta: EventMeta) -> bytes:
+    def _received(
+        self, event: IntegrationEvent, meta: EventMeta
+    ) -> Delivery | ContractViolation:
         key = (event, meta)
-        data = self._sent.get(key)
-        if data is None:
+        received = self._sent.get(key)
+        if received is None:
             data = encode(
                 event,
                 event_id=meta.event_id,
@@ -77,7 +83,11 @@ class CloudEventsWire:
                 correlation_id=meta.correlation_id,
                 subject=meta.stream_id,
             )
-            self._sent[key] = data
+            try:
+                received = decode(data)
+            except ContractViolation as violation:
+                received = violation
+            self._sent[key] = received
             if len(self._sent) > self._remember:
                 self._sent.popitem(last=False)
-        return data
+        return received

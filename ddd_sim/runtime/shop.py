@@ -27,6 +27,7 @@ from ddd_sim.shared.ids import IdFactory
 from ddd_sim.shared.messages import Command, Query
 from ddd_sim.shared.ports import EventStore
 from ddd_sim.shared.read_models import Projection
+from ddd_sim.shared.repository import AggregateCache
 from ddd_sim.shared.serialization import EventRegistry
 
 
@@ -76,6 +77,8 @@ class ShopRuntime:
     queries: QueryBus
     projections: ProjectionRunner
     cache: CachedQueries
+    aggregates: AggregateCache
+    """Aggregates kept between commands; a crash clears it with the query cache."""
     clock: Clock
     stream_owners: dict[str, str]
     contexts: tuple[str, ...]
@@ -197,12 +200,14 @@ def build_shop(
                     "declared twice"
                 )
             by_version[projection_class.version] = projection_class
+    aggregates = AggregateCache()
     deps = ContextDeps(
         store=store,
         registry=registry,
         ids=ids or IdFactory(),
         read_model=runner.reader,
         snapshot_every=dict(snapshot_every or {}),
+        aggregates=aggregates,
     )
     commands, queries = CommandBus(), QueryBus()
     for context in contexts:
@@ -223,6 +228,7 @@ def build_shop(
         queries=queries,
         projections=runner,
         cache=cache,
+        aggregates=aggregates,
         clock=clock,
         stream_owners=owners,
         contexts=tuple(c.name for c in contexts),

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ddd_sim.shared.events import RecordedEvent
-from ddd_sim.shared.ports import EventStore, WriteTransaction
+from ddd_sim.shared.ports import EventStore
+from ddd_sim.shared.read_models import DocumentBuffer, DocumentTransaction
 
 
 class Consumer(Protocol):
@@ -15,7 +16,7 @@ class Consumer(Protocol):
 
     name: str
 
-    def handle(self, event: RecordedEvent, tx: WriteTransaction) -> None:
+    def handle(self, event: RecordedEvent, tx: DocumentTransaction) -> None:
         """Apply one event; every write goes through ``tx``."""
         ...
 
@@ -112,8 +113,10 @@ class CatchUpSubscription:
             with self._store.transaction() as tx:
                 if tx.checkpoint(name) != start:
                     continue  # another runner moved it; re-read from there
+                documents = DocumentBuffer(tx)
                 for event in page:
-                    self._consumer.handle(event, tx)
+                    self._consumer.handle(event, documents)
+                documents.flush()
                 tx.save_checkpoint(name, new_checkpoint)
             checkpoint = new_checkpoint
             handled += len(page)

@@ -18,7 +18,7 @@ from ddd_sim.shared.ids import IdFactory
 from ddd_sim.shared.messages import Command, Query
 from ddd_sim.shared.ports import EventStore
 from ddd_sim.shared.read_models import ReadModelReader
-from ddd_sim.shared.repository import AggregateRepository
+from ddd_sim.shared.repository import AggregateCache, AggregateRepository
 from ddd_sim.shared.serialization import EventRegistry
 
 
@@ -82,6 +82,7 @@ class ContextDeps:
     ids: IdFactory
     read_model: Callable[[str], ReadModelReader]
     snapshot_every: dict[str, int]
+    aggregates: AggregateCache | None = None
 
     def repository(
         self, aggregate_class: type[Any], *, stream_prefix: str | None = None
@@ -94,6 +95,7 @@ class ContextDeps:
             stream_prefix=stream_prefix,
             snapshot_every=self.snapshot_every.get(aggregate_class.aggregate_type),
             ids=self.ids,
+            cache=self.aggregates,
         )
 
 

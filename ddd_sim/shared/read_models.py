@@ -131,6 +131,51 @@ class DocumentTransaction(Protocol):
     def delete_document(self, collection: str, key: str) -> None: ...
 
 
+_DELETED: JsonObject = {}
+"""Marks a document deleted in a :class:`DocumentBuffer` (compared by identity)."""
+
+
+class DocumentBuffer:
+    """A batch's document writes, kept in memory and written once at the end.
+
+    A consumer that touches one document for many events of a batch reads it
+    from the store once and writes it once.  Reads see the batch's own
+    writes.  A document handed out is the caller's to change and ``put`` back;
+    nothing reaches the store before :meth:`flush`, which the caller runs
+    inside the same transaction, so the batch stays atomic.
+    """
+
+    def __init__(self, tx: DocumentTransaction) -> None:
+        self._tx = tx
+        self._documents: dict[tuple[str, str], JsonObject | None] = {}
+        self._dirty: dict[tuple[str, str], JsonObject] = {}
+
+    def get_document(self, collection: str, key: str) -> JsonObject | None:
+        address = (collection, key)
+        if address in self._documents:
+            return self._documents[address]
+        document = self._tx.get_document(collection, key)
+        self._documents[address] = document
+        return document
+
+    def put_document(self, collection: str, key: str, document: JsonObject) -> None:
+        self._documents[(collection, key)] = document
+        self._dirty[(collection, key)] = document
+
+    def delete_document(self, collection: str, key: str) -> None:
+        self._documents[(collection, key)] = None
+        self._dirty[(collection, key)] = _DELETED
+
+    def flush(self) -> None:
+        """Write every changed document through the transaction, in order of change."""
+        for (collection, key), document in self._dirty.items():
+            if document is _DELETED:
+                self._tx.delete_document(collection, key)
+            else:
+                self._tx.put_document(collection, key, document)
+        self._dirty.clear()
+
+
 def already_folded(document: JsonObject | None, meta: EventMeta) -> bool:
     """True if ``document`` already holds this event (it stamps ``last_position``).
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -24,6 +25,57 @@ A = TypeVar("A", bound=Aggregate)
 REPLAY_WINDOW = 1000
 """Events read and applied per step of a replay."""
 T = TypeVar("T")
+
+
+class AggregateCache:
+    """Aggregates kept in memory between commands, by stream, least recent out first.
+
+    A cached instance serves a load only while it is exactly what the store
+    holds: no uncommitted changes and the same version as the stream's head.
+    A command that failed half-way, a write rolled back or a write by anyone
+    else makes those differ, and the load falls back to the store.  A crash
+    of the process, or of a simulated context, clears it.
+    """
+
+    def __init__(self, capacity: int = 20_000) -> None:
+        if capacity < 1:
+            raise ValueError("an aggregate cache holds at least one aggregate")
+        self._capacity = capacity
+        self._entries: OrderedDict[str, Aggregate] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, stream_id: str, head_version: int) -> Aggregate | None:
+        """The cached aggregate if it is still the stream's head, else None."""
+        aggregate = self._entries.get(stream_id)
+        if aggregate is None:
+            self.misses += 1
+            return None
+        if aggregate.version != head_version or aggregate.pending_events:
+            del self._entries[stream_id]
+            self.misses += 1
+            return None
+        self._entries.move_to_end(stream_id)
+        self.hits += 1
+        return aggregate
+
+    def put(self, stream_id: str, aggregate: Aggregate) -> None:
+        """Remember an aggregate as loaded or as just saved."""
+        self._entries[stream_id] = aggregate
+        self._entries.move_to_end(stream_id)
+        if len(self._entries) > self._capacity:
+            self._entries.popitem(last=False)
+
+    def discard(self, stream_id: str) -> None:
+        """Forget one stream's aggregate."""
+        self._entries.pop(stream_id, None)
+
+    def clear(self) -> None:
+        """Forget everything (a crash loses in-memory state)."""
+        self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
 class AggregateNotFound(NotFound):
@@ -64,6 +116,7 @@ class AggregateRepository(Generic[A]):
         stream_prefix: str | None = None,
         snapshot_every: int | None = None,
         ids: IdFactory | None = None,
+        cache: AggregateCache | None = None,
     ) -> None:
         if snapshot_every is not None and snapshot_every < 1:
             raise ValueError("snapshot_every must be a positive number of events")
@@ -73,6 +126,7 @@ class AggregateRepository(Generic[A]):
         self._prefix = stream_prefix or aggregate_class.aggregate_type
         self.snapshot_every = snapshot_every
         self._ids = ids or IdFactory()
+        self._cache = cache
         self.last_load: LoadStats | None = None
 
     @property
@@ -95,6 +149,12 @@ class AggregateRepository(Generic[A]):
     ) -> A:
         """The aggregate now, at a version, or as it was at a log position or time."""
         stream_id = self.stream_id(aggregate_id)
+        current = at_position is None and at_sim_time is None and at_version is None
+        if current and self._cache is not None:
+            cached = self._cache.get(stream_id, self._store.stream_version(stream_id))
+            if isinstance(cached, self._class):
+                self.last_load = LoadStats(stream_id, None, 0, cached.version)
+                return cached
         known: list[EventData] | None = None
         if at_position is not None or at_sim_time is not None:
             known = self._store.read_stream_data(
@@ -139,6 +199,8 @@ class AggregateRepository(Generic[A]):
                 f"{self._class.aggregate_type} {aggregate_id} does not exist"
             )
         aggregate._snapshot_every = self.snapshot_every
+        if current and self._cache is not None:
+            self._cache.put(stream_id, aggregate)
         self.last_load = LoadStats(
             stream_id,
             snapshot.version if snapshot is not None else None,
@@ -208,18 +270,23 @@ class AggregateRepository(Generic[A]):
             for e in pending
         ]
         stream_id = self.stream_id(aggregate.id)
-        with self._store.transaction() as tx:
-            result = tx.append(stream_id, new_events, expected)
-            for version, state in captured:
-                tx.save_snapshot(
-                    Snapshot(
-                        stream_id=stream_id,
-                        aggregate_type=self._class.aggregate_type,
-                        version=version,
-                        state=state,
+        if not captured:  # a lone append, which a store can do more cheaply
+            result = self._store.append(stream_id, new_events, expected)
+        else:
+            with self._store.transaction() as tx:
+                result = tx.append(stream_id, new_events, expected)
+                for version, state in captured:
+                    tx.save_snapshot(
+                        Snapshot(
+                            stream_id=stream_id,
+                            aggregate_type=self._class.aggregate_type,
+                            version=version,
+                            state=state,
+                        )
                     )
-                )
         aggregate._snapshot_every = self.snapshot_every
+        if self._cache is not None:  # a later load checks it against the head
+            self._cache.put(stream_id, aggregate)
         return result
 
     def _capture_snapshots(self, aggregate: A) -> None:

@@ -61,3 +61,40 @@ def test_other_threads_see_a_batch_only_after_it_commits(store: EventStore) -> N
         reader.join()
     seen.append(store.head_position())
     assert seen == [0, 2]
+
+
+def append_then_fail(store: EventStore) -> None:
+    with store.transaction() as tx:
+        tx.append("a-1", batch(3, start=2))
+        tx.append("b-1", batch(1))
+        raise Boom
+
+
+def test_a_rolled_back_transaction_inside_a_batch_leaves_no_hole(
+    store: EventStore,
+) -> None:
+    """After a rollback the batch numbers on from what is really stored."""
+    with store.batch():
+        store.append("a-1", batch(2))
+        with pytest.raises(Boom):
+            append_then_fail(store)
+        assert store.stream_version("a-1") == 2
+        assert store.stream_version("b-1") == 0
+        assert store.head_position() == 2
+        store.append("b-1", batch(1, start=5), expected_version=0)
+        store.append("a-1", batch(1, start=6), expected_version=2)
+    shape = [
+        (stream, version, position) for position, stream, version, _ in log_shape(store)
+    ]
+    assert shape == [("a-1", 1, 1), ("a-1", 2, 2), ("b-1", 1, 3), ("a-1", 3, 4)]
+
+
+def test_a_batch_sees_a_stream_written_before_it_began(store: EventStore) -> None:
+    store.append("a-1", batch(3))
+    with store.batch():
+        assert store.stream_version("a-1") == 3
+        with pytest.raises(WrongExpectedVersion):
+            store.append("a-1", batch(1, start=3), expected_version=2)
+        store.append("a-1", batch(1, start=4), expected_version=3)
+        assert store.stream_version("a-1") == 4
+        assert store.head_position() == 4

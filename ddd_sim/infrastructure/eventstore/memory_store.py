@@ -40,6 +40,9 @@ from ddd_sim.shared.events import (
 from ddd_sim.shared.upcasting import Upcasters
 
 _Row = tuple[Any, ...]
+_MISSING = object()
+_Change = tuple[Any, ...]
+"""A journal entry: ("rows", first index) or ("key", mapping, key, old value)."""
 
 
 class InMemoryEventStore(StreamReads):
@@ -64,10 +67,9 @@ class InMemoryEventStore(StreamReads):
     def batch(self) -> Iterator[None]:
         """Group this thread's writes: undone together if the batch fails.
 
-        Transactions inside a batch join it instead of saving their own undo
-        copy, which costs a copy of the whole store per transaction: so, unlike
-        the SQL stores' savepoints, a failed transaction inside a batch is not
-        undone on its own (nothing in memory outlives the process anyway).
+        Transactions inside a batch join it and keep a journal of what they
+        change instead of a copy of the whole store: a failed one is undone on
+        its own, as a savepoint is in the SQL stores.
         """
         me = threading.get_ident()
         if self._batch_owner == me:
@@ -84,7 +86,12 @@ class InMemoryEventStore(StreamReads):
     def transaction(self) -> Iterator[_MemoryTransaction]:
         """One atomic write; on error every change of the transaction is undone."""
         if self._batch_owner == threading.get_ident():
-            yield _MemoryTransaction(self)
+            journal: list[_Change] = []
+            try:
+                yield _MemoryTransaction(self, journal)
+            except BaseException:
+                self._undo(journal)
+                raise
             return
         with self._lock:
             saved = (
@@ -105,6 +112,26 @@ class InMemoryEventStore(StreamReads):
                 self._streams, self._ids, self._snapshots = streams, ids, snaps
                 self._checkpoints, self._documents = cps, docs
                 raise
+
+    def _undo(self, journal: list[_Change]) -> None:
+        """Put back what a transaction inside a batch changed, newest first."""
+        for change in reversed(journal):
+            if change[0] == "rows":
+                first = change[1]
+                for row in reversed(self._rows[first:]):
+                    del self._ids[row[1]]
+                    indexes = self._streams[row[2]]
+                    indexes.pop()
+                    if not indexes:
+                        del self._streams[row[2]]
+                del self._rows[first:]
+                del self._sim_times[first:]
+            else:
+                _, mapping, key, old = change
+                if old is _MISSING:
+                    mapping.pop(key, None)
+                else:
+                    mapping[key] = old
 
     def append(
         self,
@@ -249,8 +276,16 @@ class InMemoryEventStore(StreamReads):
 class _MemoryTransaction:
     """The write side of :class:`InMemoryEventStore` while its lock is held."""
 
-    def __init__(self, store: InMemoryEventStore) -> None:
+    def __init__(
+        self, store: InMemoryEventStore, journal: list[_Change] | None = None
+    ) -> None:
         self._s = store
+        self._journal = journal
+
+    def _remember(self, mapping: dict[Any, Any], key: Any) -> None:
+        """Note a key's value before it changes, when inside a batch."""
+        if self._journal is not None:
+            self._journal.append(("key", mapping, key, mapping.get(key, _MISSING)))
 
     def append(
         self,
@@ -272,6 +307,8 @@ class _MemoryTransaction:
             )
         if not encoded:
             return AppendResult(stream_id, current + 1, current, 0, 0, written=False)
+        if self._journal is not None:
+            self._journal.append(("rows", len(s._rows)))
         indexes = s._streams.setdefault(stream_id, [])
         first_position = len(s._rows) + 1
         rows = build_rows(
@@ -311,11 +348,16 @@ class _MemoryTransaction:
         return self._s._checkpoints.get(consumer, 0)
 
     def save_checkpoint(self, consumer: str, position: int) -> None:
+        self._remember(self._s._checkpoints, consumer)
         self._s._checkpoints[consumer] = position
 
     def save_snapshot(self, snapshot: Snapshot) -> None:
         state = encode_json(snapshot.state, f"snapshot of {snapshot.stream_id}")
-        versions = self._s._snapshots.setdefault(snapshot.stream_id, {})
+        snapshots = self._s._snapshots
+        if self._journal is not None:
+            self._remember(snapshots, snapshot.stream_id)
+            snapshots[snapshot.stream_id] = dict(snapshots.get(snapshot.stream_id, {}))
+        versions = snapshots.setdefault(snapshot.stream_id, {})
         versions[snapshot.version] = (snapshot, state)
 
     def get_document(self, collection: str, key: str) -> JsonObject | None:
@@ -324,7 +366,9 @@ class _MemoryTransaction:
 
     def put_document(self, collection: str, key: str, document: JsonObject) -> None:
         body = encode_json(document, f"document {collection}/{key}")
+        self._remember(self._s._documents, (collection, key))
         self._s._documents[(collection, key)] = body
 
     def delete_document(self, collection: str, key: str) -> None:
+        self._remember(self._s._documents, (collection, key))
         self._s._documents.pop((collection, key), None)

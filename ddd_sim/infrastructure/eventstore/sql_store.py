@@ -15,6 +15,7 @@ from ddd_sim.infrastructure.eventstore.codec import (
 )
 from ddd_sim.infrastructure.eventstore.sql_transaction import (
     COLUMNS,
+    AppendState,
     SqlWriteTransaction,
 )
 from ddd_sim.infrastructure.eventstore.stream_reads import StreamReads
@@ -66,10 +67,12 @@ class SqlEventStore(StreamReads):
             return
         with self.backend.write_transaction() as conn:
             self._batch.conn = conn
+            self._batch.state = AppendState()
             try:
                 yield
             finally:
                 self._batch.conn = None
+                self._batch.state = None
 
     @contextmanager
     def transaction(self) -> Iterator[SqlWriteTransaction]:
@@ -79,11 +82,13 @@ class SqlEventStore(StreamReads):
             with self.backend.write_transaction() as conn:
                 yield SqlWriteTransaction(self, conn.cursor())
             return
+        state = self._batch.state
         cur = conn.cursor()
         cur.execute("SAVEPOINT store_tx")
         try:
-            yield SqlWriteTransaction(self, cur)
+            yield SqlWriteTransaction(self, cur, state)
         except BaseException:
+            state.forget()
             cur.execute("ROLLBACK TO SAVEPOINT store_tx")
             cur.execute("RELEASE SAVEPOINT store_tx")
             raise
@@ -95,11 +100,25 @@ class SqlEventStore(StreamReads):
         events: Sequence[NewEvent],
         expected_version: ExpectedVersion = StreamState.ANY,
     ) -> AppendResult:
-        """Append in a transaction of its own."""
+        """Append in a transaction of its own.
+
+        Inside a batch on a backend whose single statements are atomic, the
+        append needs no savepoint: it reads, then writes in one statement,
+        which either inserts every event or none.
+        """
+        conn = getattr(self._batch, "conn", None)
+        if conn is not None and self.backend.statement_atomic:
+            tx = SqlWriteTransaction(self, conn.cursor(), self._batch.state)
+            return tx.append(stream_id, events, expected_version)
         with self.transaction() as tx:
             return tx.append(stream_id, events, expected_version)
 
     # -- reading --------------------------------------------------------------
+    def _append_state(self) -> AppendState | None:
+        """What this thread's batch knows of the log, if it is in one."""
+        state: AppendState | None = getattr(self._batch, "state", None)
+        return state
+
     @contextmanager
     def _reader(self) -> Iterator[Any]:
         """This thread's batch connection if it has one, else a reader."""
@@ -194,6 +213,9 @@ class SqlEventStore(StreamReads):
 
     def stream_version(self, stream_id: str) -> int:
         """Head version of a stream (0 when empty)."""
+        state = self._append_state()
+        if state is not None and stream_id in state.versions:
+            return state.versions[stream_id]
         rows = self._fetch(
             "SELECT max(version) FROM events WHERE stream_id = ?", [stream_id]
         )
@@ -201,6 +223,9 @@ class SqlEventStore(StreamReads):
 
     def head_position(self) -> int:
         """Position of the last committed event."""
+        state = self._append_state()
+        if state is not None and state.next_position is not None:
+            return state.next_position - 1
         return int(
             self._fetch("SELECT max(global_position) FROM events", [])[0][0] or 0
         )

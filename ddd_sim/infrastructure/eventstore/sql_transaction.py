@@ -49,15 +49,38 @@ def _multi_insert(rows: int) -> str:
     return f"INSERT INTO events ({COLUMNS}) VALUES {values}"
 
 
+class AppendState:
+    """What a writer holding the append lock knows of the log without asking.
+
+    One lives as long as a transaction, or a batch of them: the next global
+    position and the head versions of streams it has read or written.  While
+    the lock is held nobody else appends, so these stay true until a rollback,
+    which must :meth:`forget` them.
+    """
+
+    __slots__ = ("next_position", "versions")
+
+    def __init__(self) -> None:
+        self.next_position: int | None = None
+        self.versions: dict[str, int] = {}
+
+    def forget(self) -> None:
+        """A rollback undid writes: ask the database again."""
+        self.next_position = None
+        self.versions.clear()
+
+
 class SqlWriteTransaction:
     """The writes of one :meth:`SqlEventStore.transaction`."""
 
-    def __init__(self, store: SqlEventStore, cursor: Any) -> None:
+    def __init__(
+        self, store: SqlEventStore, cursor: Any, state: AppendState | None = None
+    ) -> None:
         self._store = store
         self._backend = store.backend
         self._q = store.backend.sql
         self._cur = cursor
-        self._next_position: int | None = None
+        self._state = state if state is not None else AppendState()
 
     def _one(self, sql: str, params: Sequence[Any]) -> Any:
         self._cur.execute(self._q(sql), params)
@@ -66,12 +89,19 @@ class SqlWriteTransaction:
 
     def stream_version(self, stream_id: str) -> int:
         """Head version as this transaction sees it."""
-        return int(
+        state = self._state
+        known = state.versions.get(stream_id)
+        if known is not None:
+            return known
+        version = int(
             self._one(
                 "SELECT max(version) FROM events WHERE stream_id = ?", [stream_id]
             )
             or 0
         )
+        if state.next_position is not None:  # the lock is held: it stays true
+            state.versions[stream_id] = version
+        return version
 
     def append(
         self,
@@ -81,9 +111,10 @@ class SqlWriteTransaction:
     ) -> AppendResult:
         """Check the expected version and insert; clashes go to the decision table."""
         encoded = prepare_append(stream_id, events, expected_version)
-        if self._next_position is None:
+        state = self._state
+        if state.next_position is None:
             self._backend.lock_for_append(self._cur)
-            self._next_position = (
+            state.next_position = (
                 int(self._one("SELECT max(global_position) FROM events", []) or 0) + 1
             )
         current = self.stream_version(stream_id)
@@ -97,7 +128,7 @@ class SqlWriteTransaction:
             )
         if not encoded:
             return AppendResult(stream_id, current + 1, current, 0, 0, written=False)
-        first = self._next_position
+        first = state.next_position
         rows = build_rows(
             stream_id,
             encoded,
@@ -114,7 +145,8 @@ class SqlWriteTransaction:
                 current,
                 self._found(candidates_of(encoded)),
             )
-        self._next_position = first + len(rows)
+        state.next_position = first + len(rows)
+        state.versions[stream_id] = current + len(rows)
         return AppendResult(
             stream_id,
             current + 1,

@@ -11,9 +11,11 @@ carries on from the last committed tick.
 
 from __future__ import annotations
 
+import gc
 import math
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -68,6 +70,26 @@ class EngineSettings:
     commit_interval: float = 0.1
     dispatch_interval: float = 0.05
     ack_timeout: float = 2.0
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Collect garbage less often while a run goes to the end.
+
+    A run allocates millions of short-lived objects over a large live heap
+    (caches, the scheduler, in-flight processes); with the default thresholds
+    the cycle collector walks that heap so often it costs a fifth of the run.
+    What lives at the start is frozen out of its sight; the rest is collected
+    in larger, rarer steps.  The settings come back when the run ends.
+    """
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def _no_crashpoint(name: str) -> None:
@@ -198,7 +220,11 @@ class Simulation:
 
     def repository(self, aggregate_class: type[Any]) -> AggregateRepository[Any]:
         return AggregateRepository(
-            self.store, self.registry, aggregate_class, ids=self._ids
+            self.store,
+            self.registry,
+            aggregate_class,
+            ids=self._ids,
+            cache=self.shop.aggregates,
         )
 
     def rng(self, name: str) -> random.Random:
@@ -239,6 +265,7 @@ class Simulation:
         self.mesh.forget(context)
         self.dispatcher.forget(context)
         self.shop.cache.clear()
+        self.shop.aggregates.clear()
         self.stall_projections(f"crash:{context}", self._projections_of(context))
         if context in self.flow_hosts:
             self.flow.crash()
@@ -456,13 +483,14 @@ class Simulation:
     ) -> None:
         """Run ticks to the end of the drain (or to simulated time ``until``)."""
         last_report = self.scheduler.now
-        while self.phase != "done":
-            if until is not None and self.scheduler.now >= until:
-                return
-            self.step_tick()
-            if progress is not None and self.scheduler.now - last_report >= 10.0:
-                last_report = self.scheduler.now
-                progress(self)
+        with _fewer_collections():
+            while self.phase != "done":
+                if until is not None and self.scheduler.now >= until:
+                    return
+                self.step_tick()
+                if progress is not None and self.scheduler.now - last_report >= 10.0:
+                    last_report = self.scheduler.now
+                    progress(self)
 
     def _save_progress(self) -> None:
         with self.store.transaction() as tx:
