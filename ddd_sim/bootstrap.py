@@ -50,6 +50,7 @@ from ddd_sim.processes.order_saga import OrchestratedFlow
 from ddd_sim.runtime.clock import Clock, ManualClock
 from ddd_sim.runtime.published import CloudEventsWire
 from ddd_sim.runtime.query_cache import CacheRule
+from ddd_sim.runtime.session.session import Session
 from ddd_sim.runtime.shop import ContextModule, ShopRuntime, build_shop
 from ddd_sim.runtime.shop import build_registry as registry_of
 from ddd_sim.runtime.simulation.clock import SchedulerClock
@@ -332,3 +333,43 @@ def open_simulation(
     except BaseException:
         store.close()
         raise
+
+
+def open_session(
+    location: str | Path,
+    scenario: Scenario | None = None,
+    *,
+    seed: int | None = None,
+    fast: bool = False,
+    follow: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Session:
+    """A workbench session: a new run, a resumed one, or a store only watched.
+
+    With ``follow`` the store is opened to watch a run another program
+    writes (nothing is written); otherwise ``scenario`` starts a new run on
+    an empty store, and without one the run the store holds carries on.
+    The log is folded before this returns (``progress(done, head)``).
+    """
+    if follow:
+        registry = build_registry()
+        store = open_store(location, upcasters=registry.upcasters, fast=fast)
+        try:
+            shop = wire_shop(store, registry, clock=ManualClock())
+            shop.stream_owners.update(PROCESS_STREAM_OWNERS)
+            session = Session(store, location=str(location), shop=shop)
+            session.catch_up(progress)
+        except BaseException:
+            store.close()
+            raise
+        return session
+    simulation = open_simulation(location, scenario, seed=seed, fast=fast)
+    try:
+        session = Session(
+            simulation.store, location=str(location), simulation=simulation
+        )
+        session.catch_up(progress)
+    except BaseException:
+        simulation.store.close()
+        raise
+    return session

@@ -1,0 +1,1 @@
+"""The workbench's facade: one session, immutable rows out (no Qt here)."""
