@@ -357,7 +357,9 @@ def open_session(
         try:
             shop = wire_shop(store, registry, clock=ManualClock())
             shop.stream_owners.update(PROCESS_STREAM_OWNERS)
-            session = Session(store, location=str(location), shop=shop)
+            session = Session(
+                store, location=str(location), shop=shop, saver=_saver(store)
+            )
             session.catch_up(progress)
         except BaseException:
             store.close()
@@ -366,10 +368,20 @@ def open_session(
     simulation = open_simulation(location, scenario, seed=seed, fast=fast)
     try:
         session = Session(
-            simulation.store, location=str(location), simulation=simulation
+            simulation.store,
+            location=str(location),
+            simulation=simulation,
+            saver=_saver(simulation.store),
         )
         session.catch_up(progress)
     except BaseException:
         simulation.store.close()
         raise
     return session
+
+
+def _saver(store: EventStore) -> Callable[[Path], None] | None:
+    """How to save a store as a new file: SQLite's online backup, if it has one."""
+    backend = getattr(store, "backend", None)
+    backup: Callable[[Path], None] | None = getattr(backend, "backup_to", None)
+    return backup

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import TextIO
 
 from ddd_sim import __version__
+from ddd_sim.cli.gui import add_parser as add_gui_parser
+from ddd_sim.cli.gui import gui_command
 from ddd_sim.cli.simulation import add_parsers as add_simulation_parsers
 from ddd_sim.cli.simulation import inspect_world, run_command
 from ddd_sim.shared.errors import DddSimError, ValidationError
@@ -22,8 +24,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="ddd-sim",
         description=(
             "DDD Sim: watch event-sourced, saga-driven systems behave under failure. "
-            "Without a command, opens the session store and shows what it holds "
-            "(the desktop workbench arrives in a later release)."
+            "Without a command, opens the desktop workbench "
+            "(the same as `ddd-sim gui`)."
         ),
     )
     parser.add_argument("--version", action="version", version=f"ddd-sim {__version__}")
@@ -117,6 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     rebuild.add_argument("projection", metavar="PROJECTION")
     rebuild.add_argument("--version", type=int, metavar="N", help="handler version")
     add_simulation_parsers(commands)
+    add_gui_parser(commands)
     commands.add_parser(
         "demo",
         help="write the pattern catalogue's examples (61-70, 77-80) into the store",
@@ -337,9 +340,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             else:
                 print(_summary(location, verify=True, fast=args.fast))
-        else:
-            print(f"DDD Sim {__version__}")
-            print(_summary(args.db, verify=False, fast=args.fast))
+        elif args.command == "gui":
+            return gui_command(args)
+        else:  # no command: the workbench, with its defaults
+            plain = [*(["--db", args.db] if args.db else []), "gui"]
+            return gui_command(_parser().parse_args(plain))
     except DddSimError as exc:
         print(f"ddd-sim: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from ddd_sim.runtime.session.rows import EventRow
 from ddd_sim.runtime.session.session import Session
@@ -65,8 +65,14 @@ class SimulationWorker(QObject):
         """Stop the timer and close the session (called before the thread quits)."""
         if self._timer is not None:
             self._timer.stop()
+            self._timer.deleteLater()
+            self._timer = None
         self.session.pause()
         self.session.close()
+        # die where the window lives: the thread ends right after this
+        app = QCoreApplication.instance()
+        if app is not None:
+            self.moveToThread(app.thread())
 
     def _tick(self) -> None:
         session = self.session

@@ -157,6 +157,12 @@ def load_scenario(
     path: str | Path, *, projections: Collection[str] | None = None
 ) -> Scenario:
     """Read and check a scenario file (at most 1 MiB of UTF-8 TOML)."""
+    text = read_scenario_text(path)
+    return parse_scenario(text, str(path), projections=projections)
+
+
+def read_scenario_text(path: str | Path) -> str:
+    """A scenario file's text (at most 1 MiB of UTF-8), not yet checked."""
     file = Path(path)
     try:
         size = file.stat().st_size  # before reading: a huge file is never loaded
@@ -170,12 +176,11 @@ def load_scenario(
     except OSError as error:
         raise ScenarioError(f"{file}: cannot read it: {error.strerror}") from None
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ScenarioError(
             f"{file.name}: not UTF-8 text ({error.reason} at byte {error.start})"
         ) from None
-    return parse_scenario(text, str(file), projections=projections)
 
 
 def builtin_scenarios_dir() -> Path:

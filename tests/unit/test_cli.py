@@ -35,13 +35,9 @@ def test_help_and_version(tmp_path: Path) -> None:
     assert version.stdout.strip() == f"ddd-sim {__version__}"
 
 
-def test_no_command_opens_the_default_session_file(tmp_path: Path) -> None:
-    result = run_cli(home=tmp_path)
-    assert result.returncode == 0, result.stderr
-    session = tmp_path / "ddd-sim" / "session.db"
-    assert session.is_file()
-    assert f"store:    {session}" in result.stdout
-    assert "events:   0" in result.stdout
+def test_no_command_means_the_workbench(tmp_path: Path) -> None:
+    shown = run_cli("--help", home=tmp_path)
+    assert "Without a command, opens the desktop workbench" in shown.stdout
 
 
 def test_inspect_verifies_a_real_store(tmp_path: Path) -> None:
@@ -68,18 +64,18 @@ def test_bad_files_exit_2_with_one_line_and_no_traceback(tmp_path: Path) -> None
     assert result.stderr.strip().count("\n") == 0
     assert "not a SQLite database" in result.stderr
     assert junk.read_bytes() == before
-    missing_dir = run_cli("--db", str(tmp_path / "nope" / "x.db"), home=tmp_path)
+    missing_dir = run_cli("inspect", str(tmp_path / "nope" / "x.db"), home=tmp_path)
     assert missing_dir.returncode == 2
     assert "folder does not exist" in missing_dir.stderr
-    bad_url = run_cli("--db", "mysql://x/y", home=tmp_path)
+    bad_url = run_cli("inspect", "mysql://x/y", home=tmp_path)
     assert bad_url.returncode == 2
     assert "unsupported store location" in bad_url.stderr
 
 
 def test_durability_mode_is_labelled(tmp_path: Path) -> None:
-    full = run_cli("--db", str(tmp_path / "a.db"), home=tmp_path)
+    full = run_cli("inspect", str(tmp_path / "a.db"), home=tmp_path)
     assert "mode:     full (synchronous=FULL" in full.stdout
-    fast = run_cli("--fast", "--db", str(tmp_path / "b.db"), home=tmp_path)
+    fast = run_cli("--fast", "inspect", str(tmp_path / "b.db"), home=tmp_path)
     assert "mode:     fast (synchronous=NORMAL" in fast.stdout
 
 
@@ -92,7 +88,7 @@ def test_a_postgresql_store_by_url(tmp_path: Path, pg_url: str) -> None:
 
 
 def test_an_unreachable_server_is_one_line(tmp_path: Path) -> None:
-    result = run_cli("--db", "postgresql://nobody@127.0.0.1:1/none", home=tmp_path)
+    result = run_cli("inspect", "postgresql://nobody@127.0.0.1:1/none", home=tmp_path)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "cannot reach PostgreSQL" in result.stderr

@@ -142,6 +142,32 @@ class SqliteBackend(SqlBackend):
         except sqlite3.DatabaseError as exc:
             raise classify_sqlite_error(self.path, exc) from exc
 
+    def backup_to(self, target: Path) -> None:
+        """Copy the whole database to ``target`` with SQLite's online backup API.
+
+        The copy is taken under the write lock, so it is one consistent
+        moment of the log; it is written beside ``target`` and renamed over
+        it only when complete, so a failure leaves no half-written file.
+        """
+        target = Path(target)
+        if target.resolve() == self.path.resolve():
+            raise StoreError(f"{target} is the session's own file")
+        partial = target.with_name(target.name + ".partial")
+        with self._write_lock:
+            if self._closed:
+                raise StoreError(f"the store {self.path} is closed")
+            try:
+                partial.unlink(missing_ok=True)
+                copy = sqlite3.connect(partial)
+                try:
+                    self._writer_conn.backup(copy)
+                finally:
+                    copy.close()
+                partial.replace(target)
+            except (OSError, sqlite3.Error) as exc:
+                partial.unlink(missing_ok=True)
+                raise StoreError(f"cannot save the session to {target}: {exc}") from exc
+
     def lock_for_append(self, cursor: Any) -> None:
         """Nothing to do: BEGIN IMMEDIATE already made this the only writer."""
 

@@ -12,13 +12,14 @@ import json
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ddd_sim.runtime.session.classify import classify
 from ddd_sim.runtime.session.rows import EventDetail, EventRow, Frame, RunFigures
 from ddd_sim.runtime.simulation.driver import TickDriver
 from ddd_sim.runtime.world.index import WorldIndex
-from ddd_sim.shared.errors import UnknownMessage
+from ddd_sim.shared.errors import StoreError, UnknownMessage
 from ddd_sim.shared.messages import Command
 from ddd_sim.sim.pacing import PacedRunner
 from ddd_sim.sim.scenario_model import FaultSpec
@@ -42,6 +43,7 @@ class Session:
         simulation: Simulation | None = None,
         shop: ShopRuntime | None = None,
         context_of: Callable[[str], str | None] | None = None,
+        saver: Callable[[Path], None] | None = None,
     ) -> None:
         self.store = store
         self.location = location
@@ -50,6 +52,7 @@ class Session:
             shop if shop is not None else (simulation.shop if simulation else None)
         )
         self._context_of = context_of or self._owner
+        self._saver = saver
         self.index = WorldIndex()
         self.rows: list[EventRow] = []
         self._ticks: deque[tuple[float, int]] = deque(maxlen=20)
@@ -68,6 +71,10 @@ class Session:
             return self.shop.context_of(stream_id)
         except UnknownMessage:
             return None
+
+    def context_of(self, stream_id: str) -> str | None:
+        """The context that owns a stream (None for simulation records)."""
+        return self._context_of(stream_id)
 
     @property
     def read_only(self) -> bool:
@@ -293,6 +300,15 @@ class Session:
             },
             snapshots=tuple(sorted(snapshots)),
         )
+
+    def save_as(self, target: Path) -> None:
+        """Copy the session to a new file (a consistent moment of the log)."""
+        if self._saver is None:
+            raise StoreError(
+                f"{self.location} cannot be saved as a file: only SQLite session "
+                "files can (a PostgreSQL store is shared by its URL)"
+            )
+        self._saver(Path(target))
 
     def close(self) -> None:
         """Close the store."""

@@ -1,0 +1,249 @@
+"""The workbench window: docks around the timeline, the slider along the bottom.
+
+The window owns one :class:`SessionController`; every panel renders the
+frames it re-emits and asks through it.  Docks can be rearranged; their
+layout is remembered with QSettings.  Errors are dialogs naming what went
+wrong; nothing a user did is half-applied.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol, cast
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QToolBar,
+    QWidget,
+)
+
+from ddd_sim.gui.controller import SessionController
+from ddd_sim.gui.run_controls import RunControls
+from ddd_sim.gui.time_slider import TimeSlider
+from ddd_sim.runtime.session.rows import Frame
+
+ORGANISATION, APPLICATION = "DDD Sim", "workbench"
+LAYOUT_VERSION = 1
+
+PANELS: tuple[tuple[str, str, Qt.DockWidgetArea | None], ...] = (
+    ("timeline", "TimelinePanel", None),
+    ("commands", "CommandsPanel", Qt.DockWidgetArea.LeftDockWidgetArea),
+    ("faults", "FaultsPanel", Qt.DockWidgetArea.LeftDockWidgetArea),
+    ("sagas", "SagasPanel", Qt.DockWidgetArea.RightDockWidgetArea),
+    ("context_map", "ContextMapPanel", Qt.DockWidgetArea.RightDockWidgetArea),
+    ("event_store", "EventStorePanel", Qt.DockWidgetArea.BottomDockWidgetArea),
+    ("read_models", "ReadModelsPanel", Qt.DockWidgetArea.BottomDockWidgetArea),
+    ("metrics", "MetricsPanel", Qt.DockWidgetArea.BottomDockWidgetArea),
+)
+"""(module under ddd_sim.gui.panels, class, dock area; None = the centre)."""
+
+
+class Panel(Protocol):
+    """What the window needs of a panel."""
+
+    title: str
+    object_name: str
+
+    def set_frame(self, frame: Frame) -> None: ...
+
+
+def _load_panel(module: str, name: str) -> Callable[..., QWidget] | None:
+    try:
+        loaded = importlib.import_module(f"ddd_sim.gui.panels.{module}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"ddd_sim.gui.panels.{module}":
+            return None
+        raise
+    return cast(Callable[..., QWidget], getattr(loaded, name))
+
+
+class MainWindow(QMainWindow):
+    """The workbench for one session."""
+
+    def __init__(
+        self,
+        controller: SessionController,
+        *,
+        actions: Callable[[MainWindow], None] | None = None,
+        remember_layout: bool = True,
+    ) -> None:
+        super().__init__()
+        self.controller = controller
+        self.remember_layout = remember_layout
+        self.errors: list[str] = []
+        self.setWindowTitle(f"DDD Sim — {controller.session_location}")
+        self.resize(1600, 1000)
+        self.panels: dict[str, QWidget] = {}
+        self.docks: dict[str, QDockWidget] = {}
+        self.run_controls = RunControls(controller, self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.run_controls)
+        self.slider = TimeSlider(controller, self)
+        bottom = QToolBar("Time", self)
+        bottom.setObjectName("time_slider")
+        bottom.setMovable(False)
+        bottom.addWidget(self.slider)
+        self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, bottom)
+        self._build_panels()
+        self._build_status_bar()
+        self._build_menus()
+        if actions is not None:
+            actions(self)
+        self._build_shortcuts()
+        controller.frame_ready.connect(self.set_frame)
+        controller.error.connect(self.show_error)
+        if remember_layout:
+            self._restore_layout()
+
+    # -- building ----------------------------------------------------------------
+    def _build_panels(self) -> None:
+        self.setDockOptions(
+            QMainWindow.DockOption.AllowTabbedDocks
+            | QMainWindow.DockOption.AnimatedDocks
+        )
+        tab_with: dict[Qt.DockWidgetArea, QDockWidget] = {}
+        for module, name, area in PANELS:
+            factory = _load_panel(module, name)
+            if factory is None:
+                continue
+            panel = factory(self.controller, self)
+            self.panels[module] = panel
+            if area is None:
+                self.setCentralWidget(panel)
+                continue
+            dock = QDockWidget(str(getattr(panel, "title", name)), self)
+            dock.setObjectName(f"dock_{module}")
+            dock.setWidget(panel)
+            self.addDockWidget(area, dock)
+            if area in tab_with:
+                self.tabifyDockWidget(tab_with[area], dock)
+            else:
+                tab_with[area] = dock
+            self.docks[module] = dock
+        for first in tab_with.values():
+            first.raise_()
+        if self.centralWidget() is None:
+            placeholder = QLabel("No timeline")
+            placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.setCentralWidget(placeholder)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.status = {
+            name: QLabel() for name in ("time", "position", "rate", "lag", "faults")
+        }
+        for label in self.status.values():
+            label.setContentsMargins(8, 0, 8, 0)
+            bar.addPermanentWidget(label)
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        self.file_menu = menu.addMenu("&File")
+        self.export_menu = self.file_menu.addMenu("&Export")
+        view = menu.addMenu("&View")
+        for dock in self.docks.values():
+            view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        reset = QAction("Reset layout", self)
+        reset.triggered.connect(self.reset_layout)
+        view.addAction(reset)
+        run = menu.addMenu("&Run")
+        run.addAction(self.run_controls.play_action)
+        run.addAction(self.run_controls.step_action)
+
+    def _build_shortcuts(self) -> None:
+        for keys, step in (
+            ("Left", -1),
+            ("Right", 1),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(lambda s=step: self.slider.step(s))
+        for keys, seconds in (("Shift+Left", -1.0), ("Shift+Right", 1.0)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(lambda d=seconds: self.step_seconds(d))
+
+    # -- rendering ----------------------------------------------------------------
+    def set_frame(self, frame: Frame) -> None:
+        """Render one frame in every panel and the status bar."""
+        for panel in self.panels.values():
+            cast(Panel, panel).set_frame(frame)
+        world, figures = frame.world, frame.figures
+        worst = max((p.lag_events for p in world.projections), default=0)
+        self.status["time"].setText(f"t = {world.sim_time:.3f} s")
+        where = "live" if frame.live else "as of"
+        self.status["position"].setText(
+            f"{where} {frame.position:,} / {figures.head:,}"
+        )
+        self.status["rate"].setText(f"{figures.events_per_s:,.0f} events/s")
+        self.status["lag"].setText(f"worst lag {worst:,} events")
+        faults = ", ".join(f"{f.kind}@{f.target}" for f in world.faults) or "none"
+        self.status["faults"].setText(f"faults: {faults}")
+
+    def step_seconds(self, seconds: float) -> None:
+        """Move the slider by simulated seconds."""
+        frame = self.controller.frame
+        if frame is None:
+            return
+        target = frame.world.sim_time + seconds
+        self.controller.query(
+            lambda s: s.position_at(target), lambda p: self.slider.go_to(int(p))
+        )
+
+    def show_error(self, message: str) -> None:
+        """A dialog that says what went wrong (never a traceback)."""
+        self.errors.append(message)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "DDD Sim", message, QMessageBox.StandardButton.Ok
+        )
+        box.setParent(self, box.windowFlags())
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # -- layout ---------------------------------------------------------------------
+    def _settings(self) -> QSettings:
+        return QSettings(ORGANISATION, APPLICATION)
+
+    def _restore_layout(self) -> None:
+        settings = self._settings()
+        if settings.value("layout_version") != LAYOUT_VERSION:
+            return
+        geometry = settings.value("geometry")
+        state = settings.value("state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state, LAYOUT_VERSION)
+
+    def save_layout(self) -> None:
+        """Remember where the docks are for the next start."""
+        settings = self._settings()
+        settings.setValue("layout_version", LAYOUT_VERSION)
+        settings.setValue("geometry", self.saveGeometry())
+        settings.setValue("state", self.saveState(LAYOUT_VERSION))
+
+    def reset_layout(self) -> None:
+        """Forget the remembered layout (it applies from the next start)."""
+        self._settings().remove("state")
+        self._settings().remove("layout_version")
+        for dock in self.docks.values():
+            dock.show()
+
+    def screenshot(self, path: str | Path) -> bool:
+        """Save the window as it is now to a PNG."""
+        return bool(self.grab().save(str(path)))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        if self.remember_layout:
+            self.save_layout()
+        self.controller.shutdown()
+        super().closeEvent(event)
+
+    def panel(self, name: str) -> Any:
+        """A panel by its module name (``timeline``, ``sagas``…)."""
+        return self.panels[name]

@@ -1,0 +1,1 @@
+"""The workbench's panels: each renders frames and asks through the controller."""
