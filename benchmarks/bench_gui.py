@@ -1,0 +1,170 @@
+"""Workbench benchmark: a large session's slider, a live run's event loop, memory.
+
+A script, not a test: run it on demand (offscreen works) and read the table.
+
+1. **Open**: a session file holding a run (``--db``; ``bench_asof.py --db
+   FILE --events 1000000`` makes one) is opened, its log folded, the window
+   shown; "interactive" is when the first frame has been rendered.
+2. **Slider**: ``--moves`` random positions.  For each, the as-of world is
+   computed (what the worker does) and the window renders that frame and
+   repaints (what the GUI thread does), timed apart.
+3. **Live**: a new run at ``--rate`` orders per simulated second plays at
+   ×1 for ``--live-seconds`` wall seconds; a 2 ms timer on the GUI thread
+   measures how late the event loop serves it (stalls).
+4. **Memory**: peak resident set size.
+
+Targets (issue 5): as-of p95 <= 16 ms, repaint p95 <= 50 ms, stalls p99 <= 20
+ms and max <= 50 ms, open to interactive <= 3 s, RSS <= 1.5 GB.
+
+    QT_QPA_PLATFORM=offscreen python benchmarks/bench_gui.py --db FILE
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QElapsedTimer, QTimer
+
+from ddd_sim.bootstrap import open_session, projection_names
+from ddd_sim.gui.app import application, open_window, wait_until
+from ddd_sim.gui.opening import OpenRequest
+from ddd_sim.runtime.session.session import Session
+from ddd_sim.sim.scenario import parse_scenario
+
+LIVE = """
+name = "live benchmark"
+seed = 5
+duration = 600.0
+saga = "orchestrated"
+
+{products}
+{customers}
+[[load]]
+rate = {rate}
+max_quantity = 2
+"""
+
+
+def no_opener(request: OpenRequest, progress: object) -> Session:
+    raise RuntimeError("the benchmark opens no other session")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def row(label: str, values: list[float]) -> str:
+    return (
+        f"{label:<38}{statistics.median(values):>9.2f}{percentile(values, 0.95):>9.2f}"
+        f"{percentile(values, 0.99):>9.2f}{max(values):>9.2f}"
+    )
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def open_and_scrub(db: Path, moves: int) -> list[str]:
+    started = time.perf_counter()
+    session = open_session(db)
+    folded = time.perf_counter() - started
+    window = open_window(session, no_opener, remember_layout=False)
+    window.resize(1600, 1000)
+    window.show()
+    controller = window.controller
+    wait_until(lambda: controller.frame is not None, timeout=120)
+    wait_until(lambda: False, timeout=0.05)
+    interactive = time.perf_counter() - started
+    head = session.index.head
+    rng = random.Random(7)
+    as_of, repaint = [], []
+    for _ in range(moves):
+        position = rng.randint(1, head)
+        t0 = time.perf_counter()
+        frame = session.frame(
+            position
+        )  # the worker is idle (paused): safe to time here
+        t1 = time.perf_counter()
+        window.set_frame(frame)
+        window.repaint()
+        t2 = time.perf_counter()
+        as_of.append((t1 - t0) * 1000)
+        repaint.append((t2 - t1) * 1000)
+    window.close()
+    return [
+        f"session: {db} ({head:,} events)",
+        f"open: log folded in {folded:.2f} s, interactive after {interactive:.2f} s",
+        f"{'ms':<38}{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}",
+        row("slider: as-of world", as_of),
+        row("slider: render + repaint", repaint),
+    ]
+
+
+def live_stalls(rate: float, seconds: float) -> list[str]:
+    products = "\n".join(
+        f'[[products]]\nid = "PROD-{i:03d}"\nstock = 100000000\nprice = "{10 + i}.00"\n'
+        for i in range(20)
+    )
+    customers = "\n".join(
+        f'[[customers]]\nid = "CUST-{i:03d}"\nbalance = "1000000000.00"\n'
+        for i in range(50)
+    )
+    text = LIVE.format(rate=rate, products=products, customers=customers)
+    scenario = parse_scenario(text, "live.toml", projections=projection_names())
+    session = open_session(Path(tempfile.mkdtemp()) / "live.db", scenario, fast=True)
+    window = open_window(session, no_opener, remember_layout=False)
+    window.resize(1600, 1000)
+    window.show()
+    controller = window.controller
+    wait_until(lambda: controller.frame is not None)
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.nsecsElapsed()]
+
+    def beat() -> None:
+        now = clock.nsecsElapsed()
+        gaps.append(max(0.0, (now - last[0]) / 1e6 - 2.0))
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(2)
+    timer.timeout.connect(beat)
+    timer.start()
+    controller.submit(lambda s: s.play())
+    wait_until(lambda: False, timeout=seconds)
+    timer.stop()
+    figures = controller.frame.figures if controller.frame else None
+    window.close()
+    sim_time = figures.sim_time if figures else 0.0
+    head = figures.head if figures else 0
+    return [
+        f"live: {rate:g} orders/s simulated for {seconds:g} s wall: "
+        f"reached t = {sim_time:.1f} s simulated, {head:,} events",
+        row("GUI event-loop stall", gaps),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--moves", type=int, default=100)
+    parser.add_argument("--rate", type=float, default=500.0)
+    parser.add_argument("--live-seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    application()
+    lines = open_and_scrub(args.db, args.moves)
+    lines += live_stalls(args.rate, args.live_seconds)
+    lines.append(f"peak RSS {peak_mb():,.0f} MB")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""The workbench's facade: rows, frames as of any position, following a store."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from ddd_sim.bootstrap import open_session, projection_names
+from ddd_sim.runtime.session.session import Session
+from ddd_sim.runtime.world.index import WorldIndex
+from ddd_sim.sim.scenario import builtin_scenario, load_scenario
+from ddd_sim.sim.scenario_model import FaultSpec
+
+
+def new_session(location: str | Path, name: str = "shipping_failure") -> Session:
+    scenario = load_scenario(builtin_scenario(name), projections=projection_names())
+    return open_session(location, scenario)
+
+
+def test_rows_match_the_log_one_for_one(tmp_path: Path) -> None:
+    session = new_session(tmp_path / "s.db")
+    try:
+        session.run_until(15.0)
+        stored = list(session.store.read_all())
+        assert [r.position for r in session.rows] == [e.global_position for e in stored]
+        assert [r.type for r in session.rows] == [e.type for e in stored]
+        kinds = Counter(r.kind for r in session.rows)
+        assert kinds["domain"] and kinds["process"] and kinds["fault"]
+        steps = [r for r in session.rows if r.type == "StepStarted"]
+        assert {r.target for r in steps} <= {
+            "inventory",
+            "payment",
+            "shipping",
+            "sales",
+        }
+    finally:
+        session.close()
+
+
+def test_a_frame_is_the_world_as_of_its_position(tmp_path: Path) -> None:
+    session = new_session(tmp_path / "s.db")
+    try:
+        session.run_until(15.0)
+        independent = WorldIndex.from_store(session.store)
+        for position in (1, 57, session.index.head // 2, session.index.head):
+            frame = session.frame(position)
+            assert frame.world.to_json() == independent.at(position).to_json()
+        assert session.frame().live
+        assert not session.frame(10).live
+    finally:
+        session.close()
+
+
+def test_commands_faults_and_crashes_land_in_the_log(tmp_path: Path) -> None:
+    session = new_session(tmp_path / "s.db", "happy_path")
+    try:
+        session.run_until(2.0)
+        session.inject(FaultSpec(target="payment", kind="down", start=2.0))
+        session.catch_up()
+        assert [f.target for f in session.frame().world.faults] == ["payment"]
+        session.clear("down:payment@2")
+        session.crash("inventory", 0.5)
+        new = session.catch_up()
+        assert [r.type for r in new] == [
+            "FaultCleared",
+            "ContextCrashed",
+        ]
+        assert session.frame().world.faults == ()
+    finally:
+        session.close()
+
+
+def test_a_follower_sees_what_the_writer_commits(tmp_path: Path) -> None:
+    path = tmp_path / "shared.db"
+    writer = new_session(path, "happy_path")
+    follower = open_session(path, follow=True)
+    try:
+        assert follower.read_only
+        writer.run_until(5.0)
+        follower.catch_up()
+        assert follower.index.head == writer.index.head > 0
+        assert follower.frame().world.to_json() == writer.frame().world.to_json()
+        with pytest.raises(PermissionError, match="read-only"):
+            follower.crash("sales")
+    finally:
+        follower.close()
+        writer.close()
+
+
+@pytest.mark.postgres
+def test_following_a_postgresql_run(pg_url: str) -> None:
+    writer = new_session(pg_url, "happy_path")
+    follower = open_session(pg_url, follow=True)
+    try:
+        writer.run_until(3.0)
+        follower.catch_up()
+        assert follower.index.head == writer.index.head > 0
+        assert follower.frame().world.to_json() == writer.frame().world.to_json()
+    finally:
+        follower.close()
+        writer.close()
+
+
+def test_save_as_copies_a_consistent_session(tmp_path: Path) -> None:
+    session = new_session(tmp_path / "s.db", "happy_path")
+    try:
+        session.run_until(3.0)
+        session.save_as(tmp_path / "copy.db")
+        copy = open_session(tmp_path / "copy.db", follow=True)
+        try:
+            assert copy.index.head == session.index.head
+            assert copy.frame().world.to_json() == session.frame().world.to_json()
+        finally:
+            copy.close()
+    finally:
+        session.close()
