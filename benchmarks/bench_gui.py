@@ -9,7 +9,7 @@ A script, not a test: run it on demand (offscreen works) and read the table.
    computed (what the worker does) and the window renders that frame and
    repaints (what the GUI thread does), timed apart.
 3. **Live**: a new run at ``--rate`` orders per simulated second plays at
-   ×1 for ``--live-seconds`` wall seconds; a 2 ms timer on the GUI thread
+   speed 1 for ``--live-seconds`` wall seconds; a 2 ms timer on the GUI thread
    measures how late the event loop serves it (stalls).
 4. **Memory**: peak resident set size.
 

@@ -27,7 +27,7 @@ def test_rows_match_the_log_one_for_one(tmp_path: Path) -> None:
         assert [r.position for r in session.rows] == [e.global_position for e in stored]
         assert [r.type for r in session.rows] == [e.type for e in stored]
         kinds = Counter(r.kind for r in session.rows)
-        assert kinds["domain"] and kinds["process"] and kinds["fault"]
+        assert min(kinds["domain"], kinds["process"], kinds["fault"]) > 0
         steps = [r for r in session.rows if r.type == "StepStarted"]
         assert {r.target for r in steps} <= {
             "inventory",
