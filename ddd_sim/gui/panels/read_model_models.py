@@ -1,0 +1,382 @@
+"""What the read-model panel shows, read on the simulation thread, and its item models.
+
+:func:`read_models_state` runs on the simulation thread (through
+``controller.query``) and answers with immutable rows: every projection's
+lag, the cache's figures, one projection's documents already formatted as
+cells, and which of them are stale.  The item models only hold those rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from ddd_sim.gui.theme import KIND_COLOURS
+from ddd_sim.runtime.projections import Lag
+from ddd_sim.runtime.read_model_diff import ReadModelDiff
+from ddd_sim.runtime.session.loads import wallets
+from ddd_sim.runtime.session.session import Session
+from ddd_sim.runtime.world.model import ProjectionRow
+
+Index = QModelIndex | QPersistentModelIndex
+_NO_INDEX = QModelIndex()
+STALE_COLOUR = QColor(KIND_COLOURS["compensation"])
+STALE_COLOUR.setAlpha(60)
+"""Stale documents: the compensation orange, faint, behind the text."""
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+@dataclass(frozen=True, slots=True)
+class CacheFigures:
+    """The query cache's counters."""
+
+    hits: int
+    misses: int
+    invalidations: int
+    expirations: int
+    entries: int
+
+    @property
+    def hit_ratio(self) -> float:
+        """Hits over all lookups (0 before the first)."""
+        total = self.hits + self.misses
+        return self.hits / total if total else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentTable:
+    """One projection's documents as cells: a column per top-level field."""
+
+    projection: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[str, ...]], ...]
+    """(document key, one cell per column), by key."""
+    stale: frozenset[str]
+    """Keys of documents that events the projection has not consumed yet touch."""
+    version: int = 0
+    checkpoint: int = 0
+    """The handler version and checkpoint the documents were read at."""
+
+    def restamped(self, stale: frozenset[str]) -> DocumentTable:
+        """The same documents with newly computed stale keys."""
+        keys = {key for key, _ in self.rows}
+        return replace(self, stale=stale & keys)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadModelsState:
+    """Everything the panel renders of the runtime's read side, at one moment."""
+
+    lags: tuple[Lag, ...]
+    cache: CacheFigures
+    table: DocumentTable | None
+    handler_versions: tuple[int, ...]
+    wallets: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def cell(value: Any) -> str:
+    """A document value as one table cell: text as is, the rest as compact JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        return f"{value:.6g}"  # times and amounts: the digits a reader can use
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def document_table(
+    projection: str,
+    documents: Mapping[str, Mapping[str, Any]],
+    stale: frozenset[str],
+    lag: Lag | None = None,
+) -> DocumentTable:
+    """Documents as a table: columns are the union of their top-level fields."""
+    columns = sorted({name for doc in documents.values() for name in doc})
+    rows = tuple(
+        (key, tuple(cell(doc.get(name)) for name in columns))
+        for key, doc in sorted(documents.items())
+    )
+    return DocumentTable(
+        projection,
+        tuple(columns),
+        rows,
+        stale & set(documents),
+        version=lag.version if lag is not None else 0,
+        checkpoint=lag.checkpoint if lag is not None else 0,
+    )
+
+
+def stale_keys(session: Session, checkpoint: int) -> frozenset[str]:
+    """Keys touched by log entries past ``checkpoint``: each stream's id part.
+
+    A document keyed by an aggregate's id (an order, a wallet, a product) is
+    stale while its stream has events the projection has not read.
+    """
+    return frozenset(row.stream.split("-", 1)[-1] for row in session.rows[checkpoint:])
+
+
+def read_models_state(
+    session: Session, projection: str | None, known: DocumentTable | None = None
+) -> ReadModelsState:
+    """Lags, cache figures and one projection's documents (runs on the sim thread).
+
+    ``known`` is the table the panel already has: while the projection has
+    not moved since, its documents are not read again (only what is stale
+    is), so a stalled or idle read model costs almost nothing to watch.
+    """
+    shop = session.shop
+    if shop is None:
+        return ReadModelsState((), CacheFigures(0, 0, 0, 0, 0), None, (), ())
+    runner = shop.projections
+    lags = tuple(runner.lags())
+    table = None
+    versions: tuple[int, ...] = ()
+    if projection in runner.names():
+        lag = next(lag for lag in lags if lag.projection == projection)
+        stale = stale_keys(session, lag.checkpoint)
+        unmoved = known is not None and (
+            known.projection,
+            known.version,
+            known.checkpoint,
+        ) == (projection, lag.version, lag.checkpoint)
+        if known is not None and unmoved:
+            table = known.restamped(stale)
+        else:
+            documents = runner.reader(projection).all()
+            table = document_table(projection, documents, stale, lag)
+        versions = tuple(sorted(shop.handler_versions.get(projection, {})))
+    stats = shop.cache.stats
+    cache = CacheFigures(
+        stats.hits,
+        stats.misses,
+        stats.invalidations,
+        stats.expirations,
+        len(shop.cache),
+    )
+    return ReadModelsState(lags, cache, table, versions, wallets(session))
+
+
+class _Table(QAbstractTableModel):
+    """Header and counts shared by the panel's table models."""
+
+    COLUMNS: tuple[str, ...] = ()
+
+    def _columns(self) -> tuple[str, ...]:
+        return self.COLUMNS
+
+    def _count(self) -> int:
+        raise NotImplementedError
+
+    def rowCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802
+        return 0 if parent.isValid() else self._count()
+
+    def columnCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._columns())
+
+    def headerData(  # noqa: N802
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> object:
+        columns = self._columns()
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(columns)
+        ):
+            return columns[section]
+        return None
+
+
+class ProjectionLagModel(_Table):
+    """Each projection's lag: from the runtime now, and as of the slider's position."""
+
+    COLUMNS = ("Projection", "Ver.", "Checkpoint", "Lag", "Sim ms", "At slider")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lags: tuple[Lag, ...] = ()
+        self._as_of: dict[str, ProjectionRow] = {}
+
+    def _count(self) -> int:
+        return len(self.lags)
+
+    def name_at(self, row: int) -> str:
+        """The projection in row ``row``."""
+        return self.lags[row].projection
+
+    def row_of(self, name: str) -> int | None:
+        """The row of a projection, or None."""
+        return next(
+            (i for i, lag in enumerate(self.lags) if lag.projection == name), None
+        )
+
+    def set_lags(self, lags: tuple[Lag, ...]) -> None:
+        """The runtime's lags (values change in place when the names are the same)."""
+        if lags == self.lags:
+            return
+        if [lag.projection for lag in lags] == [lag.projection for lag in self.lags]:
+            self.lags = lags
+            if lags:
+                self.dataChanged.emit(
+                    self.index(0, 0), self.index(len(lags) - 1, len(self.COLUMNS) - 1)
+                )
+            return
+        self.beginResetModel()
+        self.lags = lags
+        self.endResetModel()
+
+    def set_as_of(self, rows: tuple[ProjectionRow, ...]) -> None:
+        """Checkpoints and lags as of the slider's position (from the world)."""
+        if {row.name: row for row in rows} == self._as_of:
+            return
+        self._as_of = {row.name: row for row in rows}
+        if self.lags:
+            last = len(self.lags) - 1
+            self.dataChanged.emit(self.index(0, 5), self.index(last, 5))
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or index.row() >= len(self.lags):
+            return None
+        lag, column = self.lags[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return lag.projection + ("  (stalled)" if lag.stalled else "")
+            if column == 1:
+                return f"v{lag.version}"
+            if column == 2:
+                return f"{lag.checkpoint:,}"
+            if column == 3:
+                return f"{lag.events:,}"
+            if column == 4:
+                return f"{lag.sim_ms:,.0f}"
+            then = self._as_of.get(lag.projection)
+            return "" if then is None else f"{then.lag_events:,} behind"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
+            return _RIGHT
+        if role == Qt.ItemDataRole.ForegroundRole and lag.stalled:
+            return QColor(KIND_COLOURS["fault"])
+        if role == Qt.ItemDataRole.ToolTipRole and column == 5:
+            then = self._as_of.get(lag.projection)
+            if then is not None:
+                return f"checkpoint {then.checkpoint:,} at the slider's position"
+        return None
+
+
+class DocumentTableModel(_Table):
+    """One projection's documents; stale ones highlighted."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.table = DocumentTable("", (), (), frozenset())
+
+    def _columns(self) -> tuple[str, ...]:
+        return ("key", *self.table.columns)
+
+    def _count(self) -> int:
+        return len(self.table.rows)
+
+    def set_table(self, table: DocumentTable) -> None:
+        """Show a projection's documents (only changed cells if the shape is kept)."""
+        old = self.table
+        if table == old:
+            return
+        same_shape = (
+            table.projection == old.projection
+            and table.columns == old.columns
+            and [key for key, _ in table.rows] == [key for key, _ in old.rows]
+        )
+        if same_shape:
+            self.table = table
+            if table.rows:
+                self.dataChanged.emit(
+                    self.index(0, 0),
+                    self.index(len(table.rows) - 1, len(table.columns)),
+                )
+            return
+        self.beginResetModel()
+        self.table = table
+        self.endResetModel()
+
+    def is_stale(self, row: int) -> bool:
+        """True if the document in ``row`` has events waiting for it."""
+        return self.table.rows[row][0] in self.table.stale
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or index.row() >= len(self.table.rows):
+            return None
+        key, cells = self.table.rows[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return key if column == 0 else cells[column - 1]
+        if role == Qt.ItemDataRole.BackgroundRole and key in self.table.stale:
+            return STALE_COLOUR
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class DiffLine:
+    """One line of a rebuild's diff."""
+
+    change: str
+    key: str
+    path: str = ""
+    old: str = ""
+    new: str = ""
+
+
+def diff_lines(diff: ReadModelDiff) -> tuple[DiffLine, ...]:
+    """A diff as lines: documents added, removed, then each changed value."""
+    return (
+        *(DiffLine("added", key) for key in diff.added),
+        *(DiffLine("removed", key) for key in diff.removed),
+        *(
+            DiffLine("changed", c.key, c.path, cell(c.old), cell(c.new))
+            for c in diff.changed
+        ),
+    )
+
+
+DIFF_COLOURS = {
+    "added": "#62b37a",
+    "removed": KIND_COLOURS["fault"],
+    "changed": KIND_COLOURS["breaker"],
+}
+
+
+class DiffModel(_Table):
+    """A rebuild's diff between handler versions, a line per change."""
+
+    COLUMNS = ("Change", "Key", "Field", "Old", "New")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: tuple[DiffLine, ...] = ()
+
+    def _count(self) -> int:
+        return len(self.lines)
+
+    def set_diff(self, diff: ReadModelDiff) -> None:
+        """Show a new diff."""
+        self.beginResetModel()
+        self.lines = diff_lines(diff)
+        self.endResetModel()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or index.row() >= len(self.lines):
+            return None
+        line = self.lines[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return (line.change, line.key, line.path, line.old, line.new)[
+                index.column()
+            ]
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 0:
+            return QColor(DIFF_COLOURS[line.change])
+        return None
