@@ -1,0 +1,229 @@
+"""The sagas panel's item model and the pure rules behind its columns.
+
+A saga row is immutable and the world hands over a fresh sequence each
+frame, but most instances do not change between frames: the model compares
+rows by identity and emits ``dataChanged`` or appends rows where it can, so
+the view keeps its selection and scroll position while the run goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from ddd_sim.gui.theme import MUTED, STATUS_COLOURS
+from ddd_sim.runtime.world.model import CompensationRow, SagaRow, StepRow
+
+Index = QModelIndex | QPersistentModelIndex
+_NO_INDEX = QModelIndex()
+
+STATUSES: tuple[str, ...] = (
+    "running",
+    "compensating",
+    "completed",
+    "compensated",
+    "abandoned",
+)
+"""Every status a process instance can have, in the order of its life."""
+
+SAGA_COLUMNS: tuple[str, ...] = (
+    "Instance",
+    "Kind",
+    "Order",
+    "Status",
+    "Started",
+    "Ended",
+    "Failed step",
+    "Retries",
+    "Duplicates",
+)
+_NUMERIC = frozenset({4, 5, 7, 8})
+
+
+def retries(saga: SagaRow) -> int:
+    """Attempts beyond the first, summed over the forward steps."""
+    return sum(max(0, step.attempts - 1) for step in saga.steps)
+
+
+def duplicates(saga: SagaRow) -> int:
+    """Steps whose reply said the target had already done it (idempotency held)."""
+    return sum(1 for step in saga.steps if step.duplicate)
+
+
+def status_colour(status: str) -> QColor:
+    """The colour of a process status (grey for one we do not know)."""
+    return QColor(STATUS_COLOURS.get(status, MUTED))
+
+
+@dataclass(frozen=True, slots=True)
+class StepPair:
+    """A forward step (or the plan's next one, not yet run) and its compensation."""
+
+    name: str
+    step: StepRow | None
+    compensation: CompensationRow | None
+
+
+def pair_steps(saga: SagaRow) -> tuple[StepPair, ...]:
+    """The plan's steps in order, each with what ran of it and what undid it.
+
+    Steps run that the plan does not name (an older plan) follow the plan's.
+    """
+    ran = {step.name: step for step in saga.steps}
+    undone = {c.step: c for c in saga.compensations}
+    names = list(saga.plan)
+    names += [step.name for step in saga.steps if step.name not in saga.plan]
+    return tuple(StepPair(n, ran.get(n), undone.get(n)) for n in names)
+
+
+@dataclass(frozen=True, slots=True)
+class SagaFilter:
+    """Which instances the table shows: one status, an order id fragment."""
+
+    status: str | None = None
+    order: str = ""
+
+    def accepts(self, saga: SagaRow) -> bool:
+        """True when the saga has the status and its order contains the text."""
+        if self.status is not None and saga.status != self.status:
+            return False
+        return not self.order or self.order.casefold() in saga.order.casefold()
+
+
+class SagaTableModel(QAbstractTableModel):
+    """One row per process instance passing the filter, in the world's order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._all: Sequence[SagaRow] = ()
+        self._rows: list[SagaRow] = []
+        self._filter = SagaFilter()
+
+    # -- what is shown ----------------------------------------------------------------
+    @property
+    def rows(self) -> tuple[SagaRow, ...]:
+        """The instances shown, in order."""
+        return tuple(self._rows)
+
+    @property
+    def all_rows(self) -> Sequence[SagaRow]:
+        """Every instance handed over, whatever the filter."""
+        return self._all
+
+    @property
+    def saga_filter(self) -> SagaFilter:
+        """The filter in force."""
+        return self._filter
+
+    def saga_at(self, row: int) -> SagaRow:
+        """The instance shown in table row ``row``."""
+        return self._rows[row]
+
+    def row_of(self, saga_id: str) -> int | None:
+        """The table row showing an instance, or None when it is not shown."""
+        for i, saga in enumerate(self._rows):
+            if saga.id == saga_id:
+                return i
+        return None
+
+    # -- changing it ------------------------------------------------------------------
+    def set_rows(self, sagas: Sequence[SagaRow]) -> None:
+        """Show these instances (the world as of a position), filtered."""
+        if sagas is self._all:
+            return
+        self._all = sagas
+        self._update([s for s in sagas if self._filter.accepts(s)])
+
+    def set_filter(self, saga_filter: SagaFilter) -> None:
+        """Filter the instances; a new filter rebuilds the table."""
+        if saga_filter == self._filter:
+            return
+        self._filter = saga_filter
+        self.beginResetModel()
+        self._rows = [s for s in self._all if saga_filter.accepts(s)]
+        self.endResetModel()
+
+    def _update(self, fresh: list[SagaRow]) -> None:
+        old = self._rows
+        kept = len(old)
+        # the slider moved back, or instances left the filter: start afresh
+        if len(fresh) < kept or any(old[i].id != fresh[i].id for i in range(kept)):
+            self.beginResetModel()
+            self._rows = fresh
+            self.endResetModel()
+            return
+        changed = [i for i in range(kept) if old[i] is not fresh[i]]
+        self._rows[:kept] = fresh[:kept]
+        if changed:
+            self.dataChanged.emit(
+                self.index(min(changed), 0),
+                self.index(max(changed), len(SAGA_COLUMNS) - 1),
+            )
+        if len(fresh) > kept:
+            self.beginInsertRows(_NO_INDEX, kept, len(fresh) - 1)
+            self._rows.extend(fresh[kept:])
+            self.endInsertRows()
+
+    # -- Qt ---------------------------------------------------------------------------
+    def rowCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(SAGA_COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        saga = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return saga_cell(saga, column)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == 3:
+                return status_colour(saga.status)
+            if column in (5, 6) and not saga_cell(saga, column).strip("—"):
+                return QColor(MUTED)
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in _NUMERIC:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and saga.reason:
+            return saga.reason
+        return None
+
+    def headerData(  # noqa: N802
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> object:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(SAGA_COLUMNS)
+        ):
+            return SAGA_COLUMNS[section]
+        return None
+
+
+def saga_cell(saga: SagaRow, column: int) -> str:
+    """The text of one table cell."""
+    if column == 0:
+        return saga.id
+    if column == 1:
+        return saga.kind.replace("_", " ")
+    if column == 2:
+        return saga.order
+    if column == 3:
+        return saga.status
+    if column == 4:
+        return f"{saga.started_at:.3f}"
+    if column == 5:
+        return "—" if saga.ended_at is None else f"{saga.ended_at:.3f}"
+    if column == 6:
+        return saga.failed_step or "—"
+    if column == 7:
+        return str(retries(saga))
+    return str(duplicates(saga))

@@ -1,0 +1,182 @@
+"""The sagas panel: instances as of the slider, filters, steps and compensations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from ddd_sim.gui.controller import SessionController
+from ddd_sim.gui.panels.saga_models import (
+    SagaFilter,
+    SagaTableModel,
+    duplicates,
+    pair_steps,
+    retries,
+)
+from ddd_sim.gui.panels.sagas import SagasPanel
+from ddd_sim.gui.theme import apply_theme
+from ddd_sim.runtime.world.model import CompensationRow, SagaRow, StepRow
+from tests.gui.conftest import next_frame
+
+SHOTS = Path(__file__).parent / "screenshots"
+pytestmark = pytest.mark.qt_log_ignore(
+    "This plugin does not support propagateSizeHints"
+)
+
+
+def _saga(n: int, status: str = "completed", order: str | None = None) -> SagaRow:
+    return SagaRow(
+        id=f"Saga-{n}",
+        kind="orchestrated",
+        order=order or f"ORD-{n}",
+        status=status,
+        steps=(
+            StepRow("reserve_inventory", "succeeded", 1.0, attempts=3),
+            StepRow("charge_payment", "failed", 2.0, attempts=2, duplicate=True),
+        ),
+        compensations=(CompensationRow("release_inventory", "reserve_inventory", 3.0),),
+        plan=("reserve_inventory", "charge_payment", "create_shipment"),
+    )
+
+
+def test_the_model_passes_the_model_tester(qtmodeltester: ModelTester) -> None:
+    model = SagaTableModel()
+    model.set_rows([_saga(1), _saga(2, "running"), _saga(3, "compensated")])
+    qtmodeltester.check(model)
+    model.set_filter(SagaFilter(status="running"))
+    qtmodeltester.check(model)
+    assert [s.id for s in model.rows] == ["Saga-2"]
+
+
+def test_rows_grow_in_place_and_reset_when_the_slider_goes_back() -> None:
+    model = SagaTableModel()
+    model.set_rows([_saga(1)])
+    inserted: list[int] = []
+    resets: list[int] = []
+    model.rowsInserted.connect(lambda _p, first, last: inserted.append(last))
+    model.modelReset.connect(lambda: resets.append(1))
+    model.set_rows([_saga(1), _saga(2)])
+    assert inserted == [1]
+    assert not resets
+    model.set_rows([_saga(1)])
+    assert resets == [1]
+
+
+def test_retries_duplicates_and_step_pairs() -> None:
+    saga = _saga(1)
+    assert retries(saga) == 3
+    assert duplicates(saga) == 1
+    pairs = pair_steps(saga)
+    assert [p.name for p in pairs] == list(saga.plan)
+    assert pairs[0].compensation is not None
+    assert pairs[0].compensation.name == "release_inventory"
+    assert pairs[2].step is None  # planned, not run yet
+
+
+def ready_panel(qtbot: QtBot, controller: SessionController) -> SagasPanel:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app)
+    panel = SagasPanel(controller)
+    qtbot.addWidget(panel)
+    panel.resize(900, 500)
+    panel.show()
+    qtbot.waitExposed(panel)
+    controller.frame_ready.connect(panel.set_frame)
+    return panel
+
+
+def test_the_table_is_the_worlds_sagas(
+    qtbot: QtBot, controller: SessionController
+) -> None:
+    panel = ready_panel(qtbot, controller)
+    sagas = controller.frame.world.sagas  # type: ignore[union-attr]
+    assert [s.id for s in panel.model.rows] == [s.id for s in sagas]
+    model = panel.model
+    for row, saga in enumerate(sagas):
+        assert model.data(model.index(row, 3)) == saga.status
+        assert model.data(model.index(row, 7)) == str(
+            sum(s.attempts - 1 for s in saga.steps)
+        )
+
+
+def test_the_status_and_order_filters(
+    qtbot: QtBot, controller: SessionController
+) -> None:
+    panel = ready_panel(qtbot, controller)
+    sagas = controller.frame.world.sagas  # type: ignore[union-attr]
+    panel.set_status("compensating")
+    expected = [s.id for s in sagas if s.status == "compensating"]
+    assert expected
+    assert [s.id for s in panel.model.rows] == expected
+    panel.set_status(None)
+    order = sagas[4].order
+    qtbot.keyClicks(panel.order, order)
+    assert [s.order for s in panel.model.rows] == [order]
+    panel.order.clear()
+    assert len(panel.model.rows) == len(sagas)
+
+
+def test_moving_the_slider_shows_the_sagas_then(
+    qtbot: QtBot, controller: SessionController
+) -> None:
+    panel = ready_panel(qtbot, controller)
+    failing = next(
+        s
+        for s in controller.frame.world.sagas
+        if s.status == "compensating"  # type: ignore[union-attr]
+    )
+    panel.select_saga(failing.id)
+    assert panel.selected is not None
+    assert panel.selected.failed_step == "create_shipment"
+    controller.move_to(300)
+    frame = next_frame(qtbot, controller)
+    assert [s.id for s in panel.model.rows] == [s.id for s in frame.world.sagas]
+    assert len(panel.model.rows) < len(controller.frame.world.sagas) + 1  # type: ignore[union-attr]
+    assert "had not started" in panel.detail.title.text()
+    controller.move_to(None)
+    next_frame(qtbot, controller)
+    assert panel.selected is not None
+    assert panel.selected.id == failing.id
+
+
+def test_clicking_an_instance_shows_its_steps_and_selects_its_first_entry(
+    qtbot: QtBot, controller: SessionController
+) -> None:
+    panel = ready_panel(qtbot, controller)
+    sagas = controller.frame.world.sagas  # type: ignore[union-attr]
+    row = next(i for i, s in enumerate(sagas) if s.status == "compensating")
+    rect = panel.table.visualRect(panel.model.index(row, 0))
+    panel.table.scrollTo(panel.model.index(row, 0))
+    rect = panel.table.visualRect(panel.model.index(row, 0))
+    with qtbot.waitSignal(controller.event_selected, timeout=5_000) as blocker:
+        qtbot.mouseClick(
+            panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
+        )
+    saga = sagas[row]
+    assert panel.selected == saga
+    steps = panel.detail.steps
+    assert steps.topLevelItemCount() == len(saga.plan)
+    failed = steps.topLevelItem(saga.plan.index("create_shipment"))
+    assert failed.text(1).startswith("failed")
+    assert failed.text(2) == "3"
+    answers: list[int] = []
+    controller.query(
+        lambda s: next(r.position for r in s.rows if r.stream == saga.id),
+        answers.append,
+    )
+    qtbot.waitUntil(lambda: bool(answers), timeout=5_000)
+    assert blocker.args == [answers[0]]
+
+
+def test_screenshot_of_the_panel(qtbot: QtBot, controller: SessionController) -> None:
+    panel = ready_panel(qtbot, controller)
+    sagas = controller.frame.world.sagas  # type: ignore[union-attr]
+    panel.select_saga(next(s.id for s in sagas if s.status == "compensated"))
+    SHOTS.mkdir(exist_ok=True)
+    assert panel.grab().save(str(SHOTS / "sagas.png"))
