@@ -17,9 +17,11 @@ from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDockWidget,
+    QFrame,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QToolBar,
     QWidget,
 )
@@ -107,7 +109,10 @@ class MainWindow(QMainWindow):
             QMainWindow.DockOption.AllowTabbedDocks
             | QMainWindow.DockOption.AnimatedDocks
         )
-        tab_with: dict[Qt.DockWidgetArea, QDockWidget] = {}
+        # Left and right stack their docks; the bottom tabs them.  (Tabbing in
+        # more than one area at start-up leaves a stale tab bar drawn over the
+        # window in Qt 6.11; users can still tab any docks themselves.)
+        last: dict[Qt.DockWidgetArea, QDockWidget] = {}
         for module, name, area in PANELS:
             factory = _load_panel(module, name)
             if factory is None:
@@ -119,19 +124,38 @@ class MainWindow(QMainWindow):
                 continue
             dock = QDockWidget(str(getattr(panel, "title", name)), self)
             dock.setObjectName(f"dock_{module}")
-            dock.setWidget(panel)
+            # a dock smaller than its panel scrolls instead of growing the window
+            scroller = QScrollArea(dock)
+            scroller.setWidgetResizable(True)
+            scroller.setFrameShape(QFrame.Shape.NoFrame)
+            scroller.setWidget(panel)
+            dock.setWidget(scroller)
             self.addDockWidget(area, dock)
-            if area in tab_with:
-                self.tabifyDockWidget(tab_with[area], dock)
-            else:
-                tab_with[area] = dock
+            if area == Qt.DockWidgetArea.BottomDockWidgetArea and area in last:
+                self.tabifyDockWidget(last[area], dock)
+            elif area in last:
+                self.splitDockWidget(last[area], dock, Qt.Orientation.Vertical)
+            last[area] = dock
             self.docks[module] = dock
-        for first in tab_with.values():
-            first.raise_()
+        self._size_docks()
         if self.centralWidget() is None:
             placeholder = QLabel("No timeline")
             placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.setCentralWidget(placeholder)
+
+    def _size_docks(self) -> None:
+        """A first layout that gives the timeline the middle of the screen."""
+        width = {"commands": 420, "faults": 420, "sagas": 560, "context_map": 560}
+        sides = [d for m, d in self.docks.items() if m in width]
+        self.resizeDocks(
+            sides,
+            [width[m] for m in self.docks if m in width],
+            Qt.Orientation.Horizontal,
+        )
+        bottom = [d for m, d in self.docks.items() if m not in width]
+        self.resizeDocks(bottom, [330] * len(bottom), Qt.Orientation.Vertical)
+        if "event_store" in self.docks:
+            self.docks["event_store"].raise_()
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
