@@ -342,6 +342,7 @@ def open_session(
     seed: int | None = None,
     fast: bool = False,
     follow: bool = False,
+    fold: bool = True,
     progress: Callable[[int, int], None] | None = None,
 ) -> Session:
     """A workbench session: a new run, a resumed one, or a store only watched.
@@ -349,7 +350,8 @@ def open_session(
     With ``follow`` the store is opened to watch a run another program
     writes (nothing is written); otherwise ``scenario`` starts a new run on
     an empty store, and without one the run the store holds carries on.
-    The log is folded before this returns (``progress(done, head)``).
+    The log is folded before this returns (``progress(done, head)``),
+    unless ``fold`` is False: the workbench folds it in slices as it shows.
     """
     if follow:
         registry = build_registry()
@@ -360,7 +362,7 @@ def open_session(
             session = Session(
                 store, location=str(location), shop=shop, saver=_saver(store)
             )
-            session.catch_up(progress)
+            session.catch_up(progress, limit=None if fold else 0)
         except BaseException:
             store.close()
             raise
@@ -373,7 +375,7 @@ def open_session(
             simulation=simulation,
             saver=_saver(simulation.store),
         )
-        session.catch_up(progress)
+        session.catch_up(progress, limit=None if fold else 0)
     except BaseException:
         simulation.store.close()
         raise

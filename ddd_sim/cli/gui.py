@@ -126,6 +126,7 @@ def open_request(request: OpenRequest, progress: Progress) -> Session:
         scenario,
         seed=request.seed,
         follow=request.follow,
+        fold=False,  # the window folds the log in slices, usable meanwhile
         progress=progress,
     )
 

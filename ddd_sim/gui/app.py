@@ -88,8 +88,13 @@ def _fail(message: str, options: GuiOptions) -> int:
 def _settle(window: MainWindow, options: GuiOptions) -> str | None:
     """Apply the scripted options in order; an error message, or None."""
     controller = window.controller
-    if not wait_until(lambda: controller.frame is not None):
-        return "the workbench did not show its first frame within 30 s"
+
+    def folded() -> bool:
+        frame = controller.frame
+        return frame is not None and frame.figures.head >= frame.figures.stored_head
+
+    if not wait_until(folded, timeout=600):
+        return "the workbench did not finish opening the log within 10 minutes"
     failures: list[str] = []
     controller.error.connect(failures.append)
     if options.run_until is not None:

@@ -201,6 +201,9 @@ class MainWindow(QMainWindow):
         worst = max((p.lag_events for p in world.projections), default=0)
         self.status["time"].setText(f"t = {world.sim_time:.3f} s")
         where = "live" if frame.live else "as of"
+        if figures.stored_head > figures.head:
+            share = figures.head / max(figures.stored_head, 1)
+            where = f"opening {share:.0%}:"
         self.status["position"].setText(
             f"{where} {frame.position:,} / {figures.head:,}"
         )

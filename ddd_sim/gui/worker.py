@@ -76,7 +76,7 @@ class SimulationWorker(QObject):
 
     def _tick(self) -> None:
         session = self.session
-        if session.playing or session.read_only:
+        if session.playing or session.read_only or session.behind:
             try:
                 new = session.advance()
             except DddSimError as exc:

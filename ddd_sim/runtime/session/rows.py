@@ -109,6 +109,8 @@ class RunFigures:
     events_per_s: float
     """Log entries per wall-clock second over the last few ticks."""
     location: str
+    stored_head: int = 0
+    """The log's head in the store; above ``head`` while a large log is folded."""
     read_only: bool = False
     playing: bool = False
     speed: float = 1.0

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from ddd_sim.shared.ports import EventStore
 
 Progress = Callable[[int, int], None]
+FOLD_SLICE = 20_000
+"""Log entries folded per step while a large session opens."""
 
 
 class Session:
@@ -56,6 +58,7 @@ class Session:
         self.index = WorldIndex()
         self.rows: list[EventRow] = []
         self._ticks: deque[tuple[float, int]] = deque(maxlen=20)
+        self.stored_head = 0
         self.pacer: PacedRunner | None = None
         if simulation is not None:
             self.pacer = PacedRunner(
@@ -81,9 +84,18 @@ class Session:
         """True when only watching a store another program writes."""
         return self.simulation is None
 
-    def catch_up(self, progress: Progress | None = None) -> tuple[EventRow, ...]:
-        """Fold what the store committed since the last call; the new rows."""
+    def catch_up(
+        self, progress: Progress | None = None, *, limit: int | None = None
+    ) -> tuple[EventRow, ...]:
+        """Fold what the store committed since the last call (at most ``limit``).
+
+        Returns the new rows.  A large log opens in steps: the workbench
+        folds a slice per frame and is usable while the rest comes in.
+        """
         head = self.store.head_position()
+        self.stored_head = head
+        if limit is not None:
+            head = min(head, self.index.head + limit)
         new: list[EventRow] = []
         start = self.index.head + 1
         batch: list[Any] = []
@@ -102,6 +114,11 @@ class Session:
         self._ticks.append((time.perf_counter(), self.index.head))
         return tuple(new)
 
+    @property
+    def behind(self) -> int:
+        """Events committed (as last seen) that are not folded yet."""
+        return max(0, self.stored_head - self.index.head)
+
     # -- running -------------------------------------------------------------------
     @property
     def running(self) -> bool:
@@ -116,9 +133,9 @@ class Session:
 
     def advance(self, max_sim_advance: float = 5.0) -> tuple[EventRow, ...]:
         """Run as far as the pace allows since the last call (nothing if paused)."""
-        if self.pacer is not None and self.running:
+        if self.pacer is not None and self.running and not self.behind:
             self.pacer.tick(max_sim_advance)
-        return self.catch_up()
+        return self.catch_up(limit=FOLD_SLICE)
 
     def run_until(self, sim_time: float) -> tuple[EventRow, ...]:
         """Run committed ticks up to a simulated time (or the end of the run)."""
@@ -199,6 +216,7 @@ class Session:
                 seed=0,
                 phase="follow",
                 head=head,
+                stored_head=max(self.stored_head, head),
                 sim_time=world_time,
                 events_per_s=rate,
                 location=self.location,
@@ -209,6 +227,7 @@ class Session:
             saga=sim.scenario.saga,
             seed=sim.seed,
             phase=sim.phase,
+            stored_head=max(self.stored_head, head),
             playing=self.playing,
             speed=self.pacer.speed if self.pacer is not None else 1.0,
             head=head,
