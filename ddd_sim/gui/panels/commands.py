@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPushButton,
-    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -45,6 +44,7 @@ from ddd_sim.gui.panels.command_forms import (
     parse_load,
 )
 from ddd_sim.gui.theme import KIND_COLOURS, MUTED, STATUS_COLOURS
+from ddd_sim.gui.widgets import ResponsiveSplitter
 from ddd_sim.runtime.session.load import (
     FormKnowledge,
     RunningLoad,
@@ -485,7 +485,7 @@ class CommandsPanel(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.tabs, 1)
         column.addWidget(self.result)
-        split = QSplitter(Qt.Orientation.Horizontal)
+        split = ResponsiveSplitter()
         split.addWidget(left)
         split.addWidget(self.load)
         split.setStretchFactor(0, 3)

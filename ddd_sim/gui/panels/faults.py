@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -30,6 +29,7 @@ from ddd_sim.gui.panels.command_forms import FAULT_FIELDS, parse_fault
 from ddd_sim.gui.panels.commands import ERROR, OK, FormField, line_edit
 from ddd_sim.gui.panels.fault_models import ActiveFaultsModel
 from ddd_sim.gui.theme import KIND_COLOURS, MUTED
+from ddd_sim.gui.widgets import ResponsiveSplitter
 from ddd_sim.runtime.session.load import inject_now
 from ddd_sim.runtime.session.rows import Frame
 from ddd_sim.runtime.session.session import Session
@@ -81,7 +81,7 @@ class FaultsPanel(QWidget):
         self.waiting: str | None = None
         self.live = True
         self.fields: dict[str, FormField] = {}
-        split = QSplitter()
+        split = ResponsiveSplitter()
         split.addWidget(self._inject_box())
         split.addWidget(self._active_box())
         split.setStretchFactor(0, 2)
