@@ -28,12 +28,15 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QElapsedTimer, QTimer
 
 from ddd_sim.bootstrap import open_session, projection_names
 from ddd_sim.gui.app import application, open_window, wait_until
+from ddd_sim.gui.main_window import MainWindow
 from ddd_sim.gui.opening import OpenRequest
+from ddd_sim.runtime.session.rows import Frame
 from ddd_sim.runtime.session.session import Session
 from ddd_sim.sim.scenario import parse_scenario
 
@@ -71,17 +74,42 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+PANEL_MS: dict[str, list[float]] = {}
+
+
+def timed_panels(window: MainWindow) -> None:
+    """Time every panel's ``set_frame`` (to find the slow one)."""
+    for name, panel in window.panels.items():
+        original = panel.set_frame
+
+        def timed(frame: Frame, _name: str = name, _call: Any = original) -> None:
+            t0 = time.perf_counter()
+            _call(frame)
+            PANEL_MS.setdefault(_name, []).append((time.perf_counter() - t0) * 1000)
+
+        panel.set_frame = timed
+
+
 def open_and_scrub(db: Path, moves: int) -> list[str]:
     started = time.perf_counter()
-    session = open_session(db)
-    folded = time.perf_counter() - started
+    session = open_session(db, fold=False)  # as the workbench opens a session
     window = open_window(session, no_opener, remember_layout=False)
+    timed_panels(window)
     window.resize(1600, 1000)
     window.show()
     controller = window.controller
     wait_until(lambda: controller.frame is not None, timeout=120)
     wait_until(lambda: False, timeout=0.05)
     interactive = time.perf_counter() - started
+
+    def folded_all() -> bool:
+        frame = controller.frame
+        return frame is not None and frame.figures.head >= frame.figures.stored_head
+
+    wait_until(folded_all, timeout=600)
+    folded = time.perf_counter() - started
+    controller.submit(lambda s: s.pause())
+    wait_until(lambda: False, timeout=0.2)
     head = session.index.head
     rng = random.Random(7)
     as_of, repaint = [], []
@@ -100,7 +128,8 @@ def open_and_scrub(db: Path, moves: int) -> list[str]:
     window.close()
     return [
         f"session: {db} ({head:,} events)",
-        f"open: log folded in {folded:.2f} s, interactive after {interactive:.2f} s",
+        f"open: interactive after {interactive:.2f} s, whole log folded after "
+        f"{folded:.2f} s",
         f"{'ms':<38}{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}",
         row("slider: as-of world", as_of),
         row("slider: render + repaint", repaint),
@@ -120,6 +149,7 @@ def live_stalls(rate: float, seconds: float) -> list[str]:
     scenario = parse_scenario(text, "live.toml", projections=projection_names())
     session = open_session(Path(tempfile.mkdtemp()) / "live.db", scenario, fast=True)
     window = open_window(session, no_opener, remember_layout=False)
+    timed_panels(window)
     window.resize(1600, 1000)
     window.show()
     controller = window.controller
@@ -163,6 +193,9 @@ def main() -> None:
     lines = open_and_scrub(args.db, args.moves)
     lines += live_stalls(args.rate, args.live_seconds)
     lines.append(f"peak RSS {peak_mb():,.0f} MB")
+    lines.append("set_frame per panel, ms (all frames of both parts):")
+    for name, values in sorted(PANEL_MS.items()):
+        lines.append(row(f"  {name}", values))
     print("\n".join(lines))
 
 

@@ -1,0 +1,231 @@
+"""The timeline panel: marks as of the slider, spans, fault windows, picking, chains."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from ddd_sim.gui.controller import SessionController
+from ddd_sim.gui.panels.timeline import TimelinePanel
+from ddd_sim.gui.panels.timeline_data import LANE_INDEX
+from ddd_sim.gui.theme import apply_theme
+from ddd_sim.runtime.session.rows import KINDS, EventRow
+from ddd_sim.sim.scenario_model import FaultSpec
+from tests.gui.conftest import next_frame
+
+SHOTS = Path(__file__).parent / "screenshots"
+pytestmark = pytest.mark.qt_log_ignore(
+    "This plugin does not support propagateSizeHints"
+)
+
+
+def _ask(qtbot: QtBot, controller: SessionController, operation: object) -> object:
+    answers: list[object] = []
+    controller.query(operation, answers.append)  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: bool(answers), timeout=5_000)
+    return answers[0]
+
+
+def _rows(qtbot: QtBot, controller: SessionController) -> tuple[EventRow, ...]:
+    rows = _ask(qtbot, controller, lambda s: tuple(s.rows))
+    assert isinstance(rows, tuple)
+    return rows
+
+
+def _panel(qtbot: QtBot, controller: SessionController) -> TimelinePanel:
+    panel = TimelinePanel(controller)
+    qtbot.addWidget(panel)
+    panel.resize(1000, 520)
+    panel.show()
+    controller.frame_ready.connect(panel.set_frame)
+    qtbot.waitUntil(lambda: panel.data.last_position > 0, timeout=5_000)
+    panel.redraw()
+    return panel
+
+
+def _shown_marks(panel: TimelinePanel, kind: str) -> int:
+    xs, _ = panel.marks[kind].getData()
+    return 0 if xs is None else len(xs) // 2
+
+
+def test_every_entry_up_to_the_position_is_a_mark_of_its_kind(
+    qtbot: QtBot, controller: SessionController
+) -> None:
+    panel = _panel(qtbot, controller)
+    rows = _rows(qtbot, controller)
+    expected = Counter(r.kind for r in rows)
+    assert panel.data.kind_counts(panel.position) == {k: expected[k] for k in KINDS}
+    for kind in KINDS:
+        assert _shown_marks(panel, kind) == expected[kind], kind
+    # each mark sits in its entry's lane at its simulated time
+    xs, ys = panel.marks["domain"].getData()
+    domain = [r for r in rows if r.kind == "domain"]
+    assert np.allclose(xs[0::2], [r.sim_time for r in domain])
+    assert np.allclose((ys[0::2] + ys[1::2]) / 2, [LANE_INDEX[r.lane] for r in domain])
+
+
+def test_moving_back_moves_the_playhead_and_hides_later_marks(
+    qtbot: QtBot, controller: SessionController
+) -> None:
+    panel = _panel(qtbot, controller)
+    rows = _rows(qtbot, controller)
+    head_time = panel.playhead.value()
+    assert head_time == pytest.approx(rows[-1].sim_time)
+    controller.move_to(300)
+    frame = next_frame(qtbot, controller)
+    assert frame.position == 300
+    assert panel.playhead.value() == pytest.approx(frame.world.sim_time)
+    assert panel.playhead.value() < head_time
+    before = Counter(r.kind for r in rows if r.position <= 300)
+    for kind in KINDS:
+        assert _shown_marks(panel, kind) == before[kind], kind
+    xs, _ = panel.marks["process"].getData()
+    assert xs.max() <= frame.world.sim_time
+    # a pick beyond the position finds nothing: those marks are not shown
+    late = next(r for r in rows if r.position > 300 and r.kind == "domain")
+    assert panel.data.pick(late.sim_time, LANE_INDEX[late.lane], 1e-6, 300) is None
+    controller.move_to(None)
+    next_frame(qtbot, controller)
+    assert panel.playhead.value() == pytest.approx(head_time)
+
+
+def test_clicking_a_mark_selects_it_and_lights_its_chain(
+    qtbot: QtBot, controller: SessionController
+) -> None:
+    panel = _panel(qtbot, controller)
+    rows = _rows(qtbot, controller)
+    target = next(r for r in rows if r.type == "ShipmentCreated")
+    with qtbot.waitSignal(controller.event_selected, timeout=2_000) as blocker:
+        picked = panel.click_at(target.sim_time, LANE_INDEX[target.lane] + 0.1)
+    assert picked == blocker.args[0]
+    chosen = panel.data.row(picked)
+    assert chosen is not None
+    assert chosen.lane == target.lane
+    assert abs(chosen.sim_time - target.sim_time) < 0.05
+    same_flow = _ask(qtbot, controller, lambda s: s.chain(picked))
+    qtbot.waitUntil(lambda: panel.chain == same_flow, timeout=5_000)
+    xs, _ = panel.chain_marks.getData()
+    assert len(xs) == len(same_flow)
+    sx, sy = panel.selected_mark.getData()
+    assert sx[0] == pytest.approx(chosen.sim_time)
+    assert sy[0] == LANE_INDEX[chosen.lane]
+    assert f"#{picked:,}" in panel.selection_label.text()
+
+
+def test_a_chain_is_lit_up_to_the_position(
+    qtbot: QtBot, controller: SessionController
+) -> None:
+    panel = _panel(qtbot, controller)
+    rows = _rows(qtbot, controller)
+    saga = [r for r in rows if r.stream == "Saga-ORD-L0-000001"]
+    chain = tuple(r.position for r in saga)
+    panel.selected = chain[0]
+    panel.show_chain((chain[0], chain))
+    xs, ys = panel.chain_marks.getData()
+    assert list(xs) == pytest.approx([r.sim_time for r in saga])
+    assert set(ys) == {LANE_INDEX["processes"]}
+    panel.show_chain((chain[1], (1, 2)))  # a late answer for another selection
+    assert panel.chain == chain
+    controller.move_to(chain[2])
+    next_frame(qtbot, controller)
+    xs, _ = panel.chain_marks.getData()
+    assert len(xs) == 3
+
+
+def test_a_click_on_the_plot_selects_the_mark_under_it(
+    qtbot: QtBot, controller: SessionController
+) -> None:
+    panel = _panel(qtbot, controller)
+    rows = _rows(qtbot, controller)
+    target = next(r for r in rows if r.type == "FaultInjected")
+    lane = LANE_INDEX[target.lane]
+    scene = panel.view.mapViewToScene(QPointF(target.sim_time, lane))
+    widget_point = panel.plot_widget.mapFromScene(scene)
+    with qtbot.waitSignal(controller.event_selected, timeout=2_000) as blocker:
+        qtbot.mouseClick(
+            panel.plot_widget.viewport(), Qt.MouseButton.LeftButton, pos=widget_point
+        )
+    chosen = panel.data.row(blocker.args[0])
+    assert chosen is not None
+    assert chosen.lane == target.lane
+
+
+def test_an_injected_fault_shades_its_lane_from_now_on(
+    qtbot: QtBot, controller: SessionController
+) -> None:
+    panel = _panel(qtbot, controller)
+    before = len(panel.fault_bars.opts["x0"])
+    controller.submit(
+        lambda s: s.inject(
+            FaultSpec(target="payment", kind="down", start=0.0, until=None)
+        )
+    )
+    frame = next_frame(qtbot, controller)
+    assert any(f.target == "payment" for f in frame.world.faults)
+    opts = panel.fault_bars.opts
+    assert len(opts["x0"]) == before + 1
+    lane = LANE_INDEX["payment"]
+    found = [
+        i for i in range(len(opts["x0"])) if opts["y0"][i] == pytest.approx(lane - 0.5)
+    ]
+    assert found, "the payment lane is shaded"
+    assert opts["x1"][found[0]] >= frame.world.sim_time
+    assert any(
+        r.type == "FaultInjected" and r.target == "payment" for r in frame.new_events
+    )
+
+
+def test_breakers_and_sagas_are_drawn_as_of_the_position(
+    qtbot: QtBot, controller: SessionController
+) -> None:
+    panel = _panel(qtbot, controller)
+    world = controller.frame.world  # type: ignore[union-attr]
+    assert world.breakers.get("shipping") == "open"
+    open_bars = panel.breaker_bars["open"].opts
+    assert list(open_bars["y0"]) == [pytest.approx(LANE_INDEX["shipping"] + 0.34)]
+    assert len(panel.saga_bars["completed"].opts["x0"]) == sum(
+        s.status == "completed" for s in world.sagas
+    )
+    compensating = sum(s.status in ("compensating",) for s in world.sagas)
+    assert len(panel.saga_bars["compensating"].opts["x0"]) == compensating
+    controller.move_to(100)
+    next_frame(qtbot, controller)
+    assert len(panel.breaker_bars["open"].opts["x0"]) == 0
+    assert len(panel.fault_bars.opts["x0"]) == 0
+
+
+def test_the_timeline_renders_readably(
+    qtbot: QtBot, controller: SessionController
+) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app)
+    panel = _panel(qtbot, controller)
+    rows = _rows(qtbot, controller)
+    chosen = next(r for r in rows if r.type == "StepCompensated")
+    controller.select_event(chosen.position)
+    qtbot.wait(200)
+    # the log has no correlation ids yet: light the saga's own entries instead
+    panel.show_chain(
+        (chosen.position, tuple(r.position for r in rows if r.stream == chosen.stream))
+    )
+    SHOTS.mkdir(exist_ok=True)
+    path = SHOTS / "timeline.png"
+    panel.grab().save(str(path))
+    image = QImage(str(path))
+    colours = {
+        image.pixelColor(x, y).name()
+        for x in range(0, image.width(), 7)
+        for y in range(0, image.height(), 7)
+    }
+    assert len(colours) > 12
+    controller.move_to(400)
+    next_frame(qtbot, controller)
+    panel.grab().save(str(SHOTS / "timeline-as-of.png"))
