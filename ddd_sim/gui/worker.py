@@ -78,18 +78,20 @@ class SimulationWorker(QObject):
         session = self.session
         if session.playing or session.read_only or session.behind:
             try:
-                new = session.advance()
+                session.advance()
             except DddSimError as exc:
                 session.pause()
                 self.failed.emit(0, str(exc))
                 return
-            if new:
-                self._pending.extend(new)
-                self._changed.add("log")
+        new = session.take_new_rows()
+        if new:
+            self._pending.extend(new)
+            self._changed.add("log")
         if self._pending or self._changed:
             self._emit(set())
 
     def _emit(self, changed: set[str]) -> None:
+        self._pending.extend(self.session.take_new_rows())
         self._changed |= changed
         frame = self.session.frame(
             self.position, new_events=self._pending, changed=self._changed
@@ -111,7 +113,8 @@ class SimulationWorker(QObject):
             self.failed.emit(request_id, f"internal error: {detail}")
             return
         if mutates:
-            self._pending.extend(self.session.catch_up())
+            self.session.catch_up()
+            self._pending.extend(self.session.take_new_rows())
             self._changed.add("log")
             self._emit(set())
         self.answered.emit(request_id, result)

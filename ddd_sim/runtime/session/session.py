@@ -59,6 +59,7 @@ class Session:
         self.rows: list[EventRow] = []
         self._ticks: deque[tuple[float, int]] = deque(maxlen=20)
         self.stored_head = 0
+        self._handed_out = 0
         self.pacer: PacedRunner | None = None
         if simulation is not None:
             self.pacer = PacedRunner(
@@ -113,6 +114,12 @@ class Session:
         self.rows.extend(new)
         self._ticks.append((time.perf_counter(), self.index.head))
         return tuple(new)
+
+    def take_new_rows(self) -> tuple[EventRow, ...]:
+        """Rows folded since the last call, whoever folded them (for the frames)."""
+        new = tuple(self.rows[self._handed_out :])
+        self._handed_out = len(self.rows)
+        return new
 
     @property
     def behind(self) -> int:
@@ -169,7 +176,7 @@ class Session:
         """Run one command now, in simulated time; a refusal raises, writing nothing."""
         sim = self._writable()
         with sim.store.batch():
-            sim.shop.execute(command)
+            sim.execute(command)
 
     def inject(self, spec: FaultSpec) -> None:
         """Open a fault window now (``spec.start`` is ignored: it starts now)."""

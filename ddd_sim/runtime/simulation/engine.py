@@ -385,9 +385,18 @@ class Simulation:
             return
         self._execute(command)
 
+    def execute(self, command: Command) -> None:
+        """Run a command from outside (a user, a scenario) as a flow of its own.
+
+        Each such command starts a new correlation: every event it causes, in
+        any context and process, carries the same correlation id.  A refusal
+        raises.
+        """
+        self.shop.execute(command, correlation_id=self._ids.new_uuid())
+
     def _execute(self, command: Command) -> None:
         try:
-            self.shop.execute(command)
+            self.execute(command)
         except DomainError as refusal:
             self.rejected.append(
                 f"t={self.scheduler.now:.3f} {type(command).__name__}: {refusal}"
