@@ -35,7 +35,10 @@ def _panel(qtbot: QtBot, controller: SessionController) -> MetricsPanel:
     panel.resize(900, 500)
     panel.show()
     controller.frame_ready.connect(panel.set_frame)
-    qtbot.waitUntil(lambda: panel.shown is not None, timeout=5_000)
+    qtbot.waitUntil(
+        lambda: panel.shown is not None and not panel.ingesting, timeout=5_000
+    )
+    panel.redraw()
     return panel
 
 
@@ -96,6 +99,36 @@ def test_moving_back_counts_only_what_had_happened(
     next_frame(qtbot, controller)
     _, y = panel.entries_curve.getData()
     assert sum(y) == len(rows)
+
+
+def test_a_large_batch_is_counted_in_slices_until_every_row_is(
+    qtbot: QtBot, controller: SessionController, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("ddd_sim.gui.panels.metrics.INGEST_ROWS", 50)
+    answers: list[tuple[EventRow, ...]] = []
+    controller.query(lambda s: tuple(s.rows), answers.append)
+    qtbot.waitUntil(lambda: bool(answers), timeout=5_000)
+    rows = answers[0]
+    assert len(rows) > 3 * 50
+    panel = MetricsPanel(controller)
+    qtbot.addWidget(panel)
+    batches: list[int] = []
+    take = panel.data.append
+
+    def counted(batch: list[EventRow]) -> int:
+        batches.append(len(batch))
+        return take(batch)
+
+    panel.data.append = counted  # type: ignore[method-assign]
+    qtbot.waitUntil(lambda: panel.data.last_position > 0, timeout=5_000)
+    qtbot.waitUntil(lambda: not panel.ingesting, timeout=5_000)
+    # the first answer was taken in slices, one per event-loop turn
+    assert len([b for b in batches if b]) > 3
+    assert max(batches) == 50
+    panel.redraw()
+    assert panel.data.last_position == rows[-1].position
+    assert panel.shown is not None
+    assert panel.shown.totals["entries"] == len(rows)
 
 
 def test_new_entries_are_counted_as_the_run_goes_on(

@@ -53,18 +53,37 @@ def test_the_model_passes_the_model_tester(qtmodeltester: ModelTester) -> None:
     assert [s.id for s in model.rows] == ["Saga-2"]
 
 
-def test_rows_grow_in_place_and_reset_when_the_slider_goes_back() -> None:
+def test_rows_grow_and_shrink_at_the_end_and_reset_for_another_run() -> None:
     model = SagaTableModel()
     model.set_rows([_saga(1)])
     inserted: list[int] = []
+    removed: list[tuple[int, int]] = []
     resets: list[int] = []
     model.rowsInserted.connect(lambda _p, first, last: inserted.append(last))
+    model.rowsRemoved.connect(lambda _p, first, last: removed.append((first, last)))
     model.modelReset.connect(lambda: resets.append(1))
-    model.set_rows([_saga(1), _saga(2)])
-    assert inserted == [1]
+    model.set_rows([_saga(1), _saga(2), _saga(3)])
+    assert inserted == [2]
     assert not resets
-    model.set_rows([_saga(1)])
+    model.set_rows([_saga(1)])  # the slider moved back: the later rows go
+    assert removed == [(1, 2)]
+    assert not resets
+    assert [s.id for s in model.rows] == ["Saga-1"]
+    assert model.row_of("Saga-1") == 0
+    assert model.row_of("Saga-2") is None  # indexed before, not there as of now
+    model.set_rows([_saga(7), _saga(8)])  # another run: start afresh
     assert resets == [1]
+    assert model.row_of("Saga-8") == 1
+    assert model.saga("Saga-1") is None
+
+
+def test_a_changed_row_on_screen_is_announced() -> None:
+    model = SagaTableModel()
+    model.set_rows([_saga(1), _saga(2)])
+    changed: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda a, b, _r: changed.append((a.row(), b.row())))
+    model.set_rows([_saga(1), _saga(2)], watched=range(1, 5))
+    assert changed == [(1, 1)]  # fresh rows: only the watched one is compared
 
 
 def test_retries_duplicates_and_step_pairs() -> None:

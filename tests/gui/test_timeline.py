@@ -14,9 +14,10 @@ from pytestqt.qtbot import QtBot
 
 from ddd_sim.gui.controller import SessionController
 from ddd_sim.gui.panels.timeline import TimelinePanel
-from ddd_sim.gui.panels.timeline_data import LANE_INDEX
+from ddd_sim.gui.panels.timeline_data import LANE_INDEX, SAGA_GROUP_NAMES
 from ddd_sim.gui.theme import apply_theme
 from ddd_sim.runtime.session.rows import KINDS, EventRow
+from ddd_sim.runtime.world.model import World
 from ddd_sim.sim.scenario_model import FaultSpec
 from tests.gui.conftest import next_frame
 
@@ -45,7 +46,9 @@ def _panel(qtbot: QtBot, controller: SessionController) -> TimelinePanel:
     panel.resize(1000, 520)
     panel.show()
     controller.frame_ready.connect(panel.set_frame)
-    qtbot.waitUntil(lambda: panel.data.last_position > 0, timeout=5_000)
+    qtbot.waitUntil(
+        lambda: panel.data.last_position > 0 and not panel.ingesting, timeout=5_000
+    )
     panel.redraw()
     return panel
 
@@ -69,6 +72,32 @@ def test_every_entry_up_to_the_position_is_a_mark_of_its_kind(
     domain = [r for r in rows if r.kind == "domain"]
     assert np.allclose(xs[0::2], [r.sim_time for r in domain])
     assert np.allclose((ys[0::2] + ys[1::2]) / 2, [LANE_INDEX[r.lane] for r in domain])
+
+
+def test_a_large_batch_is_taken_in_slices_until_every_row_is_kept(
+    qtbot: QtBot, controller: SessionController, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("ddd_sim.gui.panels.timeline.INGEST_ROWS", 50)
+    rows = _rows(qtbot, controller)
+    assert len(rows) > 3 * 50
+    panel = TimelinePanel(controller)
+    qtbot.addWidget(panel)
+    batches: list[int] = []
+    take = panel.data.append
+
+    def counted(batch: list[EventRow]) -> int:
+        batches.append(len(batch))
+        return take(batch)
+
+    panel.data.append = counted  # type: ignore[method-assign]
+    qtbot.waitUntil(lambda: panel.data.last_position > 0, timeout=5_000)
+    qtbot.waitUntil(lambda: not panel.ingesting, timeout=5_000)
+    # the first answer was taken in slices, one per event-loop turn
+    assert len([b for b in batches if b]) > 3
+    assert max(batches) == 50
+    assert [r.position for r in panel.data.rows] == [r.position for r in rows]
+    panel.redraw()
+    assert _shown_marks(panel, "domain") == sum(r.kind == "domain" for r in rows)
 
 
 def test_moving_back_moves_the_playhead_and_hides_later_marks(
@@ -182,6 +211,34 @@ def test_an_injected_fault_shades_its_lane_from_now_on(
     )
 
 
+def _assert_spans_match_the_world(panel: TimelinePanel, world: World) -> None:
+    """The spans (drawn from the log rows) agree with the world's saga table."""
+    groups = {
+        "running": "in_flight",
+        "compensating": "compensating",
+        "completed": "completed",
+        "compensated": "compensated",
+        "abandoned": "compensated",
+    }
+    expected = {
+        s.id: (
+            s.started_at,
+            world.sim_time if s.ended_at is None else s.ended_at,
+            groups[s.status],
+        )
+        for s in world.sagas
+    }
+    spans = panel.spans
+    assert expected
+    assert sorted(spans.ids) == sorted(expected)
+    order = list(spans.ids)
+    assert list(spans.starts) == pytest.approx([expected[i][0] for i in order])
+    assert list(spans.ends) == pytest.approx([expected[i][1] for i in order])
+    assert [SAGA_GROUP_NAMES[g] for g in spans.groups] == [
+        expected[i][2] for i in order
+    ]
+
+
 def test_breakers_and_sagas_are_drawn_as_of_the_position(
     qtbot: QtBot, controller: SessionController
 ) -> None:
@@ -195,8 +252,10 @@ def test_breakers_and_sagas_are_drawn_as_of_the_position(
     )
     compensating = sum(s.status in ("compensating",) for s in world.sagas)
     assert len(panel.saga_bars["compensating"].opts["x0"]) == compensating
+    _assert_spans_match_the_world(panel, world)
     controller.move_to(100)
-    next_frame(qtbot, controller)
+    frame = next_frame(qtbot, controller)
+    _assert_spans_match_the_world(panel, frame.world)
     assert len(panel.breaker_bars["open"].opts["x0"]) == 0
     assert len(panel.fault_bars.opts["x0"]) == 0
 

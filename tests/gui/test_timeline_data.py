@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
+import pytest
 
 from ddd_sim.gui.panels.timeline_data import (
     DECIMATE_ABOVE,
     LANE_INDEX,
+    SAGA_GROUP_NAMES,
+    SAGA_SLOTS,
+    SagaSpans,
     TimelineData,
     breaker_windows,
     decimate,
     fault_windows,
+    merge_spans,
     saga_bars,
     tick_segments,
     window_bars,
 )
 from ddd_sim.runtime.session.rows import EventRow
-from ddd_sim.runtime.world.model import FaultRow, SagaRow
+from ddd_sim.runtime.world.model import FaultRow
 
 
 def _row(
@@ -113,35 +120,84 @@ def test_locate_gives_the_chains_coordinates() -> None:
     assert set(ys) == {LANE_INDEX["processes"]}
 
 
-def _saga(n: int, status: str, start: float, end: float | None) -> SagaRow:
-    return SagaRow(
-        id=f"S{n}",
-        kind="orchestrated",
-        order=f"O{n}",
-        status=status,
-        started_at=start,
-        ended_at=end,
+def _process(position: int, time: float, type: str, saga: int) -> EventRow:
+    row = _row(position, time, lane="processes", kind="process", type=type)
+    return replace(row, stream=f"Saga-{saga}")
+
+
+def test_saga_spans_follow_each_process_as_of_a_position() -> None:
+    data = TimelineData()
+    data.append(
+        [
+            _process(1, 1.0, "ProcessStarted", 1),
+            _process(2, 2.0, "ProcessCompleted", 1),
+            _process(3, 3.0, "ProcessStarted", 2),
+            _process(4, 4.0, "ProcessStarted", 3),
+            _process(5, 4.5, "StepStarted", 3),  # not a span's row
+            _process(6, 5.0, "CompensationStarted", 2),
+        ]
     )
-
-
-def test_saga_spans_run_to_their_end_or_to_now_by_status() -> None:
-    sagas = [
-        _saga(1, "completed", 1.0, 2.0),
-        _saga(2, "compensated", 3.0, 6.0),
-        _saga(3, "running", 4.0, None),
-        _saga(4, "completed", 9.0, 9.5),  # after now: not drawn
+    data.append(
+        [
+            _process(7, 6.0, "ProcessCompensated", 2),
+            _process(8, 7.0, "ProcessAbandoned", 3),
+            _process(9, 9.0, "ProcessStarted", 4),
+            _process(10, 9.5, "ProcessCompleted", 4),
+            _process(11, 9.6, "ProcessCompleted", 5),  # never started: ignored
+        ]
+    )
+    names = SAGA_GROUP_NAMES
+    spans = data.sagas.spans(6, now=5.0)
+    assert spans.ids == ("Saga-1", "Saga-2", "Saga-3")  # Saga-4 starts later
+    assert list(spans.starts) == [1.0, 3.0, 4.0]
+    assert list(spans.ends) == [2.0, 5.0, 5.0]  # still going: up to now
+    assert [names[g] for g in spans.groups] == [
+        "completed",
+        "compensating",
+        "in_flight",
     ]
-    bars = saga_bars(sagas, now=5.0)
-    assert list(bars["completed"].x1) == [2.0]
-    assert list(bars["compensated"].x1) == [5.0]  # clipped to now
-    assert list(bars["in_flight"].x0) == [4.0]
+    spans = data.sagas.spans(10, now=9.5)
+    assert list(spans.ends) == [2.0, 6.0, 9.5, 9.5]
+    assert [names[g] for g in spans.groups] == [
+        "completed",
+        "compensated",
+        "compensated",  # abandoned, its compensation not over
+        "completed",
+    ]
+
+
+def test_saga_bars_are_the_spans_in_view_in_the_processes_lane() -> None:
+    spans = SagaSpans(
+        ("a", "b", "c"),
+        np.array([1.0, 3.0, 4.0]),
+        np.array([1.0, 6.0, 5.0]),
+        np.array([2, 3, 0]),
+    )
+    bars = saga_bars(spans, 0.0, 10.0, min_width=0.2)
+    assert list(bars["completed"].x1) == [1.2]  # a short one stays visible
+    assert list(bars["compensated"].x0) == [3.0]
     assert list(bars["in_flight"].x1) == [5.0]
+    assert len(bars["compensating"]) == 0
     lane = LANE_INDEX["processes"]
     for group in bars.values():
         assert all(lane - 0.5 < y < lane + 0.5 for y in (*group.y0, *group.y1))
-    assert (
-        saga_bars([_saga(1, "completed", 1.0, 1.0)], 5.0, 0.2)["completed"].x1[0] == 1.2
+    assert len(saga_bars(spans, 5.5, 10.0)["in_flight"]) == 0  # out of view
+
+
+def test_crowded_saga_bars_are_merged_per_row_and_group() -> None:
+    count = 4 * DECIMATE_ABOVE
+    starts = np.arange(count, dtype=np.float64) * 0.001
+    spans = SagaSpans(
+        tuple(map(str, range(count))),
+        starts,
+        np.asarray(starts + 0.0005, dtype=np.float64),
+        np.zeros(count, dtype=np.int64),
     )
+    bars = saga_bars(spans, 0.0, 10.0, gap=0.01)["in_flight"]
+    assert len(bars) == SAGA_SLOTS  # one merged bar per row
+    assert min(bars.x0) == 0.0
+    assert max(bars.x1) == pytest.approx(starts[-1] + 0.0005)
+    assert merge_spans(np.array([0.0, 1.0]), np.array([0.5, 1.5]), 0.1)[0].size == 2
 
 
 def test_fault_windows_pair_injections_with_clearings_as_of_a_position() -> None:

@@ -9,9 +9,12 @@ parent, has imported PySide6 before pyqtgraph is imported here.)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 import pyqtgraph as pg  # type: ignore[import-untyped]
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -22,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ddd_sim.gui.controller import SessionController
 from ddd_sim.gui.panels.metrics_data import MetricsData, MetricSeries, bin_width_for
+from ddd_sim.gui.panels.timeline_data import BULK_ROWS, INGEST_ROWS
 from ddd_sim.gui.theme import (
     ACCENT,
     BREAKER_COLOURS,
@@ -65,10 +69,20 @@ class MetricsPanel(QWidget):
         self.shown: MetricSeries | None = None
         self._primed = False
         self._waiting: list[EventRow] = []
+        self._backlog: list[EventRow] = []
+        self._backlog_at = 0
         self._drawn_key: tuple[int, int, float] = (-1, -1, -1.0)
         self.follow = True
         """True while the plots show the whole run (until the user zooms or pans)."""
         self._build()
+        self._ingest_timer = QTimer(self)
+        self._ingest_timer.setSingleShot(True)
+        self._ingest_timer.setInterval(0)
+        self._ingest_timer.timeout.connect(self._ingest_some)
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.setInterval(15)
+        self._redraw_timer.timeout.connect(self.redraw)
         frame = controller.frame
         if frame is not None:
             self.position, self.now = frame.position, frame.world.sim_time
@@ -190,6 +204,10 @@ class MetricsPanel(QWidget):
     def _stop_following(self, *_: Any) -> None:
         self.follow = False
 
+    def _schedule(self) -> None:
+        if not self._redraw_timer.isActive():
+            self._redraw_timer.start()
+
     def fit(self) -> None:
         """Show the whole run again, and keep following it."""
         self.follow = True
@@ -199,10 +217,31 @@ class MetricsPanel(QWidget):
     # -- frames -----------------------------------------------------------------------
     def _prime(self, rows: tuple[EventRow, ...]) -> None:
         self._primed = True
-        self.data.append(rows)
-        self.data.append(self._waiting)
+        self._take(rows)
+        self._take(self._waiting)
         self._waiting = []
         self.redraw()
+
+    @property
+    def ingesting(self) -> bool:
+        """True while rows handed over are still being taken in, a slice a turn."""
+        return self._backlog_at < len(self._backlog)
+
+    def _take(self, rows: Iterable[EventRow]) -> None:
+        # a large batch (a session opening, the first answer) is taken in a
+        # slice per event-loop turn, so the GUI never waits on all of it
+        self._backlog.extend(rows)
+        self._ingest_some()
+
+    def _ingest_some(self) -> None:
+        start = self._backlog_at
+        self._backlog_at = min(len(self._backlog), start + INGEST_ROWS)
+        self.data.append(self._backlog[start : self._backlog_at])
+        if self.ingesting:
+            self._ingest_timer.start()
+            self._schedule()
+        else:
+            self._backlog, self._backlog_at = [], 0
 
     def set_frame(self, frame: Frame) -> None:
         """Count the new entries; show every series as of the frame's position."""
@@ -210,11 +249,17 @@ class MetricsPanel(QWidget):
         if not self._primed:
             self._waiting.extend(frame.new_events)
             return
-        self.data.append(frame.new_events)
-        self.redraw()
+        self._take(frame.new_events)
+        if len(frame.new_events) > BULK_ROWS or self.ingesting:
+            # a bulk of rows (a large log opening): the redraw gets its own
+            # event-loop turn, so the window's frame is not held up by it
+            self._schedule()
+        else:
+            self.redraw()
 
     def redraw(self) -> None:
         """Bin the counted rows as of the position and hand the plots their data."""
+        self._redraw_timer.stop()
         key = (self.position, self.data.last_position, self.now)
         if key == self._drawn_key:
             return
@@ -228,8 +273,9 @@ class MetricsPanel(QWidget):
         self.compensations_curve.setData(series.edges, series.compensations_per_s)
         if len(series.lag_times):
             # the last recorded lag holds until the position's time
-            times = [*series.lag_times, max(self.now, float(series.lag_times[-1]))]
-            lags = [*series.lag_events, float(series.lag_events[-1])]
+            end = max(self.now, float(series.lag_times[-1]))
+            times = np.append(series.lag_times, end)
+            lags = np.append(series.lag_events, series.lag_events[-1])
             self.lag_curve.setData(times, lags)
         else:
             self.lag_curve.setData([], [])

@@ -9,14 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
 
-from ddd_sim.gui.panels.timeline_data import FloatArray, Growable
+from ddd_sim.gui.panels.timeline_data import FloatArray, Growable, newer
 from ddd_sim.runtime.session.rows import EventRow
 
 COUNTED = ("entries", "orders", "compensations", "trips")
 """The counted series: every log entry, OrderPlaced, StepCompensated, breaker opens."""
+SPECIAL_TYPES = frozenset({"OrderPlaced", "StepCompensated", "BreakerStateChanged"})
+"""The row types that may count in a series besides ``entries``."""
+_POSITION = attrgetter("position")
+_TIME = attrgetter("sim_time")
+_TYPE = attrgetter("type")
+_LAG = attrgetter("lag")
 
 
 def counts_as(row: EventRow) -> tuple[str, ...]:
@@ -84,23 +91,31 @@ class MetricsData:
 
     def append(self, rows: Iterable[EventRow]) -> int:
         """Count the rows newer than the last one kept; how many were new."""
-        new = [r for r in rows if r.position > self.last_position]
+        new = newer(rows, self.last_position)
         if not new:
             return 0
-        grouped: dict[str, list[EventRow]] = {name: [] for name in COUNTED}
-        for row in new:
-            for name in counts_as(row):
-                grouped[name].append(row)
-        for name, chosen in grouped.items():
-            self.series[name].positions.extend([r.position for r in chosen])
-            self.series[name].times.extend([r.sim_time for r in chosen])
-        lagging = [r for r in new if r.lag is not None]
-        self.lag_positions.extend([r.position for r in lagging])
-        self.lag_times.extend([r.sim_time for r in lagging])
-        self.lag_events.extend([float(r.lag or 0) for r in lagging])
+        count = len(new)
+        positions = np.fromiter(map(_POSITION, new), np.int64, count)
+        times = np.fromiter(map(_TIME, new), np.float64, count)
+        self.series["entries"].positions.extend(positions)
+        self.series["entries"].times.extend(times)
+        # only the few rows of other series, and those with a lag, are looked at
+        chosen: dict[str, list[int]] = {name: [] for name in COUNTED[1:]}
+        special = SPECIAL_TYPES
+        for i in [i for i, kind in enumerate(map(_TYPE, new)) if kind in special]:
+            for name in counts_as(new[i])[1:]:
+                chosen[name].append(i)
+        lag_of = list(map(_LAG, new))
+        lagging = [i for i, lag in enumerate(lag_of) if lag is not None]
+        for name, indices in chosen.items():
+            self.series[name].positions.extend(positions[indices])
+            self.series[name].times.extend(times[indices])
+        self.lag_positions.extend(positions[lagging])
+        self.lag_times.extend(times[lagging])
+        self.lag_events.extend([float(lag_of[i] or 0) for i in lagging])
         self.last_position = new[-1].position
         self.last_time = new[-1].sim_time
-        return len(new)
+        return count
 
     def as_of(self, position: int, now: float, bin_width: float = 1.0) -> MetricSeries:
         """Every series as of a position, binned per ``bin_width`` simulated seconds.
@@ -110,20 +125,21 @@ class MetricsData:
         bins = max(1, int(np.floor(max(now, 0.0) / bin_width)) + 1)
         edges = np.arange(bins + 1, dtype=np.float64) * bin_width
 
-        def per_second(name: str) -> FloatArray:
+        def counts(name: str) -> FloatArray:
+            # times are in log order, so sorted: a bin's count is the gap
+            # between two binary searches, whatever the number of rows
             times = self.series[name].times_until(position)
-            which = np.clip((times / bin_width).astype(np.int64), 0, bins - 1)
-            counts = np.bincount(which, minlength=bins).astype(np.float64)
-            return counts / bin_width
+            inner = np.searchsorted(times, edges[1:-1], side="left")
+            cuts = np.concatenate(([0], inner, [len(times)]))
+            return np.diff(cuts).astype(np.float64)
 
-        trips = per_second("trips") * bin_width
         cut = int(np.searchsorted(self.lag_positions.view, position, side="right"))
         return MetricSeries(
             edges=edges,
-            entries_per_s=per_second("entries"),
-            orders_per_s=per_second("orders"),
-            compensations_per_s=per_second("compensations"),
-            trips_total=np.cumsum(trips),
+            entries_per_s=counts("entries") / bin_width,
+            orders_per_s=counts("orders") / bin_width,
+            compensations_per_s=counts("compensations") / bin_width,
+            trips_total=np.cumsum(counts("trips")),
             lag_times=np.asarray(self.lag_times.view[:cut], dtype=np.float64),
             lag_events=np.asarray(self.lag_events.view[:cut], dtype=np.float64),
         )

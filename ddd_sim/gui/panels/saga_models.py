@@ -94,19 +94,28 @@ class SagaFilter:
 
 
 class SagaTableModel(QAbstractTableModel):
-    """One row per process instance passing the filter, in the world's order."""
+    """One row per process instance passing the filter, in the world's order.
+
+    Instances are numbered once, in the order they start, and the world as
+    of an earlier position holds a prefix of them: unfiltered, the table is
+    the world's own sequence and a frame only appends or drops rows at the
+    end, so a frame costs what changed, not how many instances there are.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self._all: Sequence[SagaRow] = ()
-        self._rows: list[SagaRow] = []
+        self._rows: Sequence[SagaRow] = ()
+        self._count = 0
         self._filter = SagaFilter()
+        self._ordinals: dict[str, int] = {}  # id -> place in the world's order
+        self._ordered: Sequence[SagaRow] = ()  # the sequence they were read from
 
     # -- what is shown ----------------------------------------------------------------
     @property
     def rows(self) -> tuple[SagaRow, ...]:
-        """The instances shown, in order."""
-        return tuple(self._rows)
+        """The instances shown, in order (a copy: for tests and small tables)."""
+        return tuple(self._rows[: self._count])
 
     @property
     def all_rows(self) -> Sequence[SagaRow]:
@@ -122,20 +131,59 @@ class SagaTableModel(QAbstractTableModel):
         """The instance shown in table row ``row``."""
         return self._rows[row]
 
+    def saga(self, saga_id: str) -> SagaRow | None:
+        """An instance by id among all handed over, shown or filtered out."""
+        ordinal = self._ordinal(saga_id)
+        return None if ordinal is None else self._all[ordinal]
+
     def row_of(self, saga_id: str) -> int | None:
         """The table row showing an instance, or None when it is not shown."""
-        for i, saga in enumerate(self._rows):
-            if saga.id == saga_id:
-                return i
-        return None
+        if self._filtering():
+            for i, saga in enumerate(self._rows):
+                if saga.id == saga_id:
+                    return i
+            return None
+        return self._ordinal(saga_id)
+
+    def _ordinal(self, saga_id: str) -> int | None:
+        """Index the ids read so far, then look one up (ordinals never change)."""
+        sagas = self._all
+        if self._ordered is not sagas:
+            ordinals = self._ordinals
+            for i in range(len(ordinals), len(sagas)):
+                ordinals[sagas[i].id] = i
+            self._ordered = sagas
+        ordinal = self._ordinals.get(saga_id)
+        return ordinal if ordinal is not None and ordinal < len(sagas) else None
+
+    def _filtering(self) -> bool:
+        return self._filter != SagaFilter()
 
     # -- changing it ------------------------------------------------------------------
-    def set_rows(self, sagas: Sequence[SagaRow]) -> None:
-        """Show these instances (the world as of a position), filtered."""
+    def set_rows(self, sagas: Sequence[SagaRow], watched: range | None = None) -> None:
+        """Show these instances (the world as of a position), filtered.
+
+        ``watched`` are the table rows on screen: only they are compared
+        with the last frame (rows off screen are read afresh when shown).
+        """
         if sagas is self._all:
             return
+        if not self._same_run(sagas):
+            self._ordinals.clear()
+            self._ordered = ()
         self._all = sagas
-        self._update([s for s in sagas if self._filter.accepts(s)])
+        if self._filtering():
+            self._update([s for s in sagas if self._filter.accepts(s)])
+        else:
+            self._update(sagas, watched)
+
+    def _same_run(self, sagas: Sequence[SagaRow]) -> bool:
+        """True when ``sagas`` and the last ones share their first and last ids."""
+        old = self._all
+        common = min(len(old), len(sagas))
+        return common == 0 or (
+            old[0].id == sagas[0].id and old[common - 1].id == sagas[common - 1].id
+        )
 
     def set_filter(self, saga_filter: SagaFilter) -> None:
         """Filter the instances; a new filter rebuilds the table."""
@@ -143,20 +191,36 @@ class SagaTableModel(QAbstractTableModel):
             return
         self._filter = saga_filter
         self.beginResetModel()
-        self._rows = [s for s in self._all if saga_filter.accepts(s)]
+        if self._filtering():
+            self._rows = [s for s in self._all if saga_filter.accepts(s)]
+        else:
+            self._rows = self._all
+        self._count = len(self._rows)
         self.endResetModel()
 
-    def _update(self, fresh: list[SagaRow]) -> None:
-        old = self._rows
-        kept = len(old)
-        # the slider moved back, or instances left the filter: start afresh
-        if len(fresh) < kept or any(old[i].id != fresh[i].id for i in range(kept)):
+    def _update(self, fresh: Sequence[SagaRow], watched: range | None = None) -> None:
+        old, kept = self._rows, self._count
+        common = min(kept, len(fresh))
+        # the first and last shared rows must be the same instances, else start afresh
+        if common and (
+            old[0].id != fresh[0].id or old[common - 1].id != fresh[common - 1].id
+        ):
             self.beginResetModel()
-            self._rows = fresh
+            self._rows, self._count = fresh, len(fresh)
             self.endResetModel()
             return
-        changed = [i for i in range(kept) if old[i] is not fresh[i]]
-        self._rows[:kept] = fresh[:kept]
+        if len(fresh) < kept:  # the slider moved back: drop the rows started since
+            self.beginRemoveRows(_NO_INDEX, len(fresh), kept - 1)
+            self._rows, self._count = fresh, len(fresh)
+            self.endRemoveRows()
+        else:
+            self._rows = fresh
+        span = (
+            range(common)
+            if watched is None
+            else range(common)[max(0, watched.start) : max(0, watched.stop)]
+        )
+        changed = [i for i in span if old[i] is not fresh[i]]
         if changed:
             self.dataChanged.emit(
                 self.index(min(changed), 0),
@@ -164,18 +228,18 @@ class SagaTableModel(QAbstractTableModel):
             )
         if len(fresh) > kept:
             self.beginInsertRows(_NO_INDEX, kept, len(fresh) - 1)
-            self._rows.extend(fresh[kept:])
+            self._count = len(fresh)
             self.endInsertRows()
 
     # -- Qt ---------------------------------------------------------------------------
     def rowCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._count
 
     def columnCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(SAGA_COLUMNS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not index.isValid() or not 0 <= index.row() < self._count:
             return None
         saga = self._rows[index.row()]
         column = index.column()

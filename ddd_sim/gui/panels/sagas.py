@@ -9,7 +9,7 @@ one also selects its first log entry everywhere.
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -204,6 +204,7 @@ class SagasPanel(QWidget):
         self._selected_id: str | None = None
         self._restoring = False
         self._position = 0
+        self._frame: Frame | None = None
         self._build()
         if controller.frame is not None:
             self.set_frame(controller.frame)
@@ -267,13 +268,38 @@ class SagasPanel(QWidget):
 
     # -- frames -----------------------------------------------------------------------
     def set_frame(self, frame: Frame) -> None:
-        """Show every instance as of the frame's position."""
+        """Show every instance as of the frame's position (hidden: when shown)."""
+        self._frame = frame
+        if self.isVisible():
+            self._show_frame(frame)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """Catch up with the last frame on being shown (hidden, frames are kept)."""
+        super().showEvent(event)
+        if self._frame is not None:
+            self._show_frame(self._frame)
+
+    def _show_frame(self, frame: Frame) -> None:
         self._position = frame.position
-        self.model.set_rows(frame.world.sagas)
+        # rows dropped under the current one move it: that is no user's choice
+        self._restoring = True
+        try:
+            self.model.set_rows(frame.world.sagas, self._rows_on_screen())
+        finally:
+            self._restoring = False
         self._after_change()
 
+    def _rows_on_screen(self) -> range:
+        """The table rows the view shows now (with a little margin)."""
+        top = self.table.rowAt(0)
+        if top < 0:
+            return range(0, 64)  # empty or not laid out yet: the first rows
+        height = self.table.viewport().height()
+        shown = height // max(1, self.table.verticalHeader().defaultSectionSize())
+        return range(top, top + shown + 2)
+
     def _after_change(self) -> None:
-        sagas = len(self.model.rows)
+        sagas = self.model.rowCount()
         self.count.setText(f"{sagas:,} instances as of #{self._position:,}")
         self._restore_selection()
         self._show_selected()
@@ -345,9 +371,7 @@ class SagasPanel(QWidget):
         row = self.model.row_of(self._selected_id)
         saga = self.model.saga_at(row) if row is not None else None
         if saga is None:
-            saga = next(
-                (s for s in self.model.all_rows if s.id == self._selected_id), None
-            )
+            saga = self.model.saga(self._selected_id)
         if saga is not None and saga is self.selected:
             return  # unchanged since the last frame: keep the trees as they are
         self.selected = saga

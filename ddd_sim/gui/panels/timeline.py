@@ -12,6 +12,7 @@ package's parent, has imported PySide6 before pyqtgraph is imported here.)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -22,7 +23,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWi
 
 from ddd_sim.gui.controller import SessionController
 from ddd_sim.gui.panels.timeline_data import (
+    BULK_ROWS,
+    INGEST_ROWS,
     Bars,
+    SagaSpans,
     TimelineData,
     breaker_windows,
     fault_windows,
@@ -111,8 +115,16 @@ class TimelinePanel(QWidget):
         """True while the view shows the whole run (until the user zooms or pans)."""
         self._primed = False
         self._waiting: list[EventRow] = []
+        self._backlog: list[EventRow] = []
+        self._backlog_at = 0
         self._drawn_key: tuple[Any, ...] = ()
+        self.spans: SagaSpans = self.data.sagas.spans(0, 0.0)
+        """The saga spans as of the position (before merging crowded ones)."""
         self._build()
+        self._ingest_timer = QTimer(self)
+        self._ingest_timer.setSingleShot(True)
+        self._ingest_timer.setInterval(0)
+        self._ingest_timer.timeout.connect(self._ingest_some)
         self._redraw_timer = QTimer(self)
         self._redraw_timer.setSingleShot(True)
         self._redraw_timer.setInterval(15)
@@ -232,10 +244,31 @@ class TimelinePanel(QWidget):
     # -- frames -----------------------------------------------------------------------
     def _prime(self, rows: tuple[EventRow, ...]) -> None:
         self._primed = True
-        self.data.append(rows)
-        self.data.append(self._waiting)
+        self._take(rows)
+        self._take(self._waiting)
         self._waiting = []
         self.redraw()
+
+    @property
+    def ingesting(self) -> bool:
+        """True while rows handed over are still being taken in, a slice a turn."""
+        return self._backlog_at < len(self._backlog)
+
+    def _take(self, rows: Iterable[EventRow]) -> None:
+        # a large batch (a session opening, the first answer) is taken in a
+        # slice per event-loop turn, so the GUI never waits on all of it
+        self._backlog.extend(rows)
+        self._ingest_some()
+
+    def _ingest_some(self) -> None:
+        start = self._backlog_at
+        self._backlog_at = min(len(self._backlog), start + INGEST_ROWS)
+        self.data.append(self._backlog[start : self._backlog_at])
+        if self.ingesting:
+            self._ingest_timer.start()
+            self._schedule()
+        else:
+            self._backlog, self._backlog_at = [], 0
 
     def set_frame(self, frame: Frame) -> None:
         """Keep the new entries; show the log as of the frame's position."""
@@ -243,8 +276,13 @@ class TimelinePanel(QWidget):
         if not self._primed:
             self._waiting.extend(frame.new_events)
             return
-        self.data.append(frame.new_events)
-        self.redraw()
+        self._take(frame.new_events)
+        if len(frame.new_events) > BULK_ROWS or self.ingesting:
+            # a bulk of rows (a large log opening): the redraw gets its own
+            # event-loop turn, so the window's frame is not held up by it
+            self._schedule()
+        else:
+            self.redraw()
         if self.selected is not None:
             self._describe_selection()
 
@@ -307,7 +345,12 @@ class TimelinePanel(QWidget):
         world = self.world
         if world is None:
             return
-        for group, bars in saga_bars(world.sagas, now, min_width).items():
+        (x0, x1), _ = self.view.viewRange()
+        # spans come from the log rows kept, not the world's saga table: a
+        # few vector operations instead of a walk over every saga per frame
+        self.spans = self.data.sagas.spans(self.position, now)
+        drawn = saga_bars(self.spans, x0, x1, min_width, min_width / 2)
+        for group, bars in drawn.items():
             _show_bars(self.saga_bars[group], bars)
         faults = fault_windows(self.data.fault_rows, world.faults, self.position, now)
         _show_bars(self.fault_bars, window_bars(faults, -0.5, 0.5, min_width))

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
 import numpy.typing as npt
 
 from ddd_sim.runtime.session.rows import KINDS, LANES, EventRow
-from ddd_sim.runtime.world.model import FaultRow, SagaRow
+from ddd_sim.runtime.world.model import FaultRow
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -29,16 +30,61 @@ DECIMATE_ABOVE = 2_000
 """A kind with more marks than this in view is drawn once per pixel and lane."""
 MAX_BINS = 8_000
 """No view is wider than this many pixel bins (guards a degenerate bin width)."""
-SAGA_GROUPS: dict[str, str] = {
-    "running": "in_flight",
-    "compensating": "compensating",
-    "completed": "completed",
-    "compensated": "compensated",
-    "abandoned": "compensated",
-}
-"""How a saga's status is drawn: in flight, compensating, completed, compensated."""
 SAGA_SLOTS = 4
 """Saga spans are stacked in this many thin rows of the processes lane."""
+SAGA_GROUP_NAMES = ("in_flight", "compensating", "completed", "compensated")
+"""How a saga is drawn (an abandoned one as compensated)."""
+SAGA_GROUP_IDS = {name: i for i, name in enumerate(SAGA_GROUP_NAMES)}
+COMPENSATED = SAGA_GROUP_IDS["compensated"]
+PROCESS_TYPES = frozenset(
+    {
+        "ProcessStarted",
+        "CompensationStarted",
+        "ProcessAbandoned",
+        "ProcessCompleted",
+        "ProcessCompensated",
+    }
+)
+"""The log rows a saga span is made of."""
+INGEST_ROWS = 4_000
+"""A panel takes in at most this many new rows per event-loop turn."""
+BULK_ROWS = 2_000
+"""A frame bringing more new rows than this is redrawn on the next turn."""
+NEVER = np.iinfo(np.int64).max
+"""A position no row reaches: "has not happened"."""
+
+
+class _Lookup(dict[str, int]):
+    """A name's index, or a fallback for a name not listed."""
+
+    def __init__(self, indices: dict[str, int], fallback: str) -> None:
+        super().__init__(indices)
+        self.fallback = indices[fallback]
+
+    def __missing__(self, key: str) -> int:
+        return self.fallback
+
+
+_LANE_LOOKUP = _Lookup(LANE_INDEX, "simulation")
+_KIND_LOOKUP = _Lookup(KIND_INDEX, "run")
+_POSITION = attrgetter("position")
+_TIME = attrgetter("sim_time")
+_LANE = attrgetter("lane")
+_KIND = attrgetter("kind")
+_TYPE = attrgetter("type")
+_WATCHED_TYPES = PROCESS_TYPES | {
+    "FaultInjected",
+    "FaultCleared",
+    "BreakerStateChanged",
+}
+
+
+def newer(rows: Iterable[EventRow], last: int) -> list[EventRow]:
+    """The rows after position ``last`` (rows come in log order)."""
+    kept = list(rows)
+    if not kept or kept[0].position > last:
+        return kept
+    return [r for r in kept if r.position > last]
 
 
 def lane_of(name: str | None) -> int:
@@ -53,7 +99,9 @@ class Growable:
         self._data: npt.NDArray[np.generic] = np.empty(256, dtype=dtype)
         self.size = 0
 
-    def extend(self, values: Sequence[float] | Sequence[int]) -> None:
+    def extend(
+        self, values: Sequence[float] | Sequence[int] | npt.NDArray[np.generic]
+    ) -> None:
         """Append values at the end."""
         needed = self.size + len(values)
         if needed > len(self._data):
@@ -77,10 +125,12 @@ class _KindColumns:
         self.times = Growable(np.float64)
         self.lanes = Growable(np.int64)
 
-    def extend(self, rows: Sequence[EventRow]) -> None:
-        self.positions.extend([r.position for r in rows])
-        self.times.extend([r.sim_time for r in rows])
-        self.lanes.extend([lane_of(r.lane) for r in rows])
+    def extend_arrays(
+        self, positions: IntArray, times: FloatArray, lanes: IntArray
+    ) -> None:
+        self.positions.extend(positions)
+        self.times.extend(times)
+        self.lanes.extend(lanes)
 
     def cut(self, position: int) -> int:
         """How many of this kind's marks are at or before a position."""
@@ -102,6 +152,7 @@ class TimelineData:
         self.kinds: dict[str, _KindColumns] = {kind: _KindColumns() for kind in KINDS}
         self.fault_rows: list[EventRow] = []
         self.breaker_rows: list[EventRow] = []
+        self.sagas = SagaColumns()
 
     @property
     def last_position(self) -> int:
@@ -115,26 +166,43 @@ class TimelineData:
 
     def append(self, rows: Iterable[EventRow]) -> int:
         """Keep the rows newer than the last one kept; how many were new."""
-        last = self.last_position
-        new = [r for r in rows if r.position > last]
+        new = newer(rows, self.last_position)
         if not new:
             return 0
-        self.rows.extend(new)
-        self.positions.extend([r.position for r in new])
-        self.times.extend([r.sim_time for r in new])
-        self.lanes.extend([lane_of(r.lane) for r in new])
-        by_kind: dict[str, list[EventRow]] = {}
-        for row in new:
-            by_kind.setdefault(
-                row.kind if row.kind in KIND_INDEX else "run", []
-            ).append(row)
-        for kind, kind_rows in by_kind.items():
-            self.kinds[kind].extend(kind_rows)
-        self.fault_rows.extend(
-            r for r in new if r.type in ("FaultInjected", "FaultCleared")
+        count = len(new)
+        # each column in one C-level pass (map, attrgetter, dict lookups) with
+        # no object made per row: a 20k-row batch costs a few ms
+        positions = np.fromiter(map(_POSITION, new), np.int64, count)
+        times = np.fromiter(map(_TIME, new), np.float64, count)
+        lanes = np.fromiter(
+            map(_LANE_LOOKUP.__getitem__, map(_LANE, new)), np.int64, count
         )
-        self.breaker_rows.extend(r for r in new if r.type == "BreakerStateChanged")
-        return len(new)
+        kinds = np.fromiter(
+            map(_KIND_LOOKUP.__getitem__, map(_KIND, new)), np.int64, count
+        )
+        self.rows.extend(new)
+        self.positions.extend(positions)
+        self.times.extend(times)
+        self.lanes.extend(lanes)
+        for kind, index in KIND_INDEX.items():
+            chosen = np.flatnonzero(kinds == index)
+            if len(chosen):
+                self.kinds[kind].extend_arrays(
+                    positions[chosen], times[chosen], lanes[chosen]
+                )
+        watched = _WATCHED_TYPES
+        wanted = [i for i, kind in enumerate(map(_TYPE, new)) if kind in watched]
+        processes: list[EventRow] = []
+        for row in (new[i] for i in wanted):
+            kind = row.type
+            if kind in PROCESS_TYPES:
+                processes.append(row)
+            elif kind == "BreakerStateChanged":
+                self.breaker_rows.append(row)
+            else:
+                self.fault_rows.append(row)
+        self.sagas.add(processes)
+        return count
 
     def count_until(self, position: int) -> int:
         """How many rows are at or before a position."""
@@ -247,30 +315,176 @@ class Window:
     end: float
 
 
-def saga_bars(
-    sagas: Sequence[SagaRow], now: float, min_width: float = 0.0
-) -> dict[str, Bars]:
-    """Each saga's lifetime as a thin bar in the processes lane, by status group.
+@dataclass(frozen=True, slots=True)
+class SagaSpans:
+    """Processes started as of a position, in start order: lifetime and drawn group.
 
-    A saga still running ends at ``now``; a saga that started after ``now``
-    is left out.  Sagas take turns over :data:`SAGA_SLOTS` rows so that
-    neighbours do not overlap; ``min_width`` keeps a short one visible.
+    ``ids`` are the process streams; ``groups`` index :data:`SAGA_GROUP_NAMES`.
     """
-    kept = [s for s in sagas if s.started_at <= now]
-    starts = np.fromiter((s.started_at for s in kept), dtype=np.float64)
-    ends = np.fromiter(
-        (now if s.ended_at is None else min(s.ended_at, now) for s in kept),
-        dtype=np.float64,
-    )
-    ends = np.maximum(ends, starts + min_width)
-    groups = np.array([SAGA_GROUPS.get(s.status, "in_flight") for s in kept])
-    slot = np.arange(len(kept)) % SAGA_SLOTS
+
+    ids: tuple[str, ...]
+    starts: FloatArray
+    ends: FloatArray
+    groups: IntArray
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+
+class SagaColumns:
+    """Each process's lifetime from its own log rows, kept as numpy columns.
+
+    The rule is the world's (see ``ddd_sim.runtime.world.sagas``): a process
+    runs from its ProcessStarted; it is compensating from a CompensationStarted
+    while running, abandoned from a ProcessAbandoned, and over at its
+    ProcessCompleted or ProcessCompensated.  Each column holds the position
+    where that happened (:data:`NEVER` if not yet), so the state as of any
+    position is a handful of vector comparisons.
+    """
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.ids: list[str] = []
+        self.start_positions = Growable(np.int64)
+        self.start_times = Growable(np.float64)
+        self.compensating_from = Growable(np.int64)
+        self.abandoned_from = Growable(np.int64)
+        self.ended_from = Growable(np.int64)
+        self.end_times = Growable(np.float64)
+        self.completed = Growable(np.bool_)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def add(self, rows: Sequence[EventRow]) -> None:
+        """Take process rows (of :data:`PROCESS_TYPES`) in log order."""
+        started = [r for r in rows if r.type == "ProcessStarted"]
+        fresh: list[EventRow] = []
+        for row in started:
+            if row.stream not in self.index:
+                self.index[row.stream] = len(self.ids)
+                self.ids.append(row.stream)
+                fresh.append(row)
+        if fresh:
+            count = len(fresh)
+            never = np.full(count, NEVER, dtype=np.int64)
+            self.start_positions.extend([r.position for r in fresh])
+            self.start_times.extend([r.sim_time for r in fresh])
+            self.compensating_from.extend(never)
+            self.abandoned_from.extend(never)
+            self.ended_from.extend(never)
+            self.end_times.extend(np.zeros(count))
+            self.completed.extend(np.zeros(count, dtype=np.bool_))
+        starts = self.start_positions.view
+        for row in rows:
+            ordinal = self.index.get(row.stream)
+            if (
+                row.type == "ProcessStarted"
+                or ordinal is None
+                or starts[ordinal] > row.position
+            ):
+                continue
+            if row.type == "CompensationStarted":
+                column = self.compensating_from.view
+            elif row.type == "ProcessAbandoned":
+                column = self.abandoned_from.view
+            else:
+                column = self.ended_from.view
+                if column[ordinal] == NEVER:
+                    self.end_times.view[ordinal] = row.sim_time
+                    self.completed.view[ordinal] = row.type == "ProcessCompleted"
+            if column[ordinal] == NEVER:
+                column[ordinal] = row.position
+
+    def spans(self, position: int, now: float) -> SagaSpans:
+        """Every process started at or before a position, as it stood there.
+
+        One still running (as of the position) ends at ``now``.
+        """
+        count = int(np.searchsorted(self.start_positions.view, position, "right"))
+
+        def since(column: Growable) -> IntArray:
+            return np.asarray(column.view[:count], dtype=np.int64)
+
+        ended = since(self.ended_from) <= position
+        ends = np.where(ended, np.minimum(self.end_times.view[:count], now), now)
+        over = np.where(
+            self.completed.view[:count], SAGA_GROUP_IDS["completed"], COMPENSATED
+        )
+        under_way = np.where(
+            since(self.abandoned_from) <= position,
+            COMPENSATED,
+            np.where(
+                since(self.compensating_from) <= position,
+                SAGA_GROUP_IDS["compensating"],
+                SAGA_GROUP_IDS["in_flight"],
+            ),
+        )
+        return SagaSpans(
+            tuple(self.ids[:count]),
+            np.asarray(self.start_times.view[:count], dtype=np.float64),
+            ends.astype(np.float64),
+            np.where(ended, over, under_way).astype(np.int64),
+        )
+
+
+def _merge_runs(
+    starts: FloatArray, ends: FloatArray, gap: float
+) -> tuple[IntArray, FloatArray]:
+    """(index of each run's first span, the run's end) for spans sorted by start."""
+    if len(starts) == 0:
+        return np.zeros(0, dtype=np.int64), ends
+    reach = np.maximum.accumulate(ends)
+    breaks = np.flatnonzero(starts[1:] > reach[:-1] + gap) + 1
+    firsts = np.concatenate(([0], breaks)).astype(np.int64)
+    lasts = np.concatenate((breaks - 1, [len(starts) - 1]))
+    return firsts, reach[lasts]
+
+
+def merge_spans(
+    starts: FloatArray, ends: FloatArray, gap: float
+) -> tuple[FloatArray, FloatArray]:
+    """Spans (sorted by start) closer than ``gap`` joined into one: O(n), vectorised."""
+    firsts, run_ends = _merge_runs(starts, ends, gap)
+    return starts[firsts], run_ends
+
+
+def saga_bars(
+    spans: SagaSpans,
+    x0: float,
+    x1: float,
+    min_width: float = 0.0,
+    gap: float = 0.0,
+) -> dict[str, Bars]:
+    """The spans in view as thin bars in the processes lane, by status group.
+
+    Sagas take turns over :data:`SAGA_SLOTS` rows so that neighbours do not
+    overlap; ``min_width`` keeps a short one visible.  More than
+    :data:`DECIMATE_ABOVE` in view are merged where closer than ``gap`` (about
+    a pixel) in the same row and group: the picture is the same, the cost bounded.
+    """
+    # starts are sorted: those after the view are cut off by one search
+    stop = int(np.searchsorted(spans.starts, x1, side="right"))
+    visible = np.flatnonzero(spans.ends[:stop] >= x0)
+    starts = spans.starts[visible]
+    ends = np.maximum(spans.ends[visible], starts + min_width)
+    keys = spans.groups[visible] * SAGA_SLOTS + visible % SAGA_SLOTS
+    if len(visible) > DECIMATE_ABOVE:
+        # sort by (group, row), keeping start order, and shift each (group,
+        # row) far from the others: one vectorised merge serves them all
+        order = np.argsort(keys, kind="stable")
+        keys, starts, ends = keys[order], starts[order], ends[order]
+        unit = 2.0 * (float(ends.max() - starts.min()) + gap) + 1.0
+        shift = keys * unit
+        firsts, reach = _merge_runs(starts + shift, ends + shift, gap)
+        keys, starts, ends = keys[firsts], starts[firsts], reach - shift[firsts]
     lane = LANE_INDEX["processes"]
     height = 0.84 / SAGA_SLOTS
-    tops = lane - 0.42 + slot * height
+    tops = lane - 0.42 + (keys % SAGA_SLOTS) * height
+    groups = keys // SAGA_SLOTS
     out: dict[str, Bars] = {}
-    for group in dict.fromkeys(SAGA_GROUPS.values()):
-        chosen = groups == group
+    for group_id, group in enumerate(SAGA_GROUP_NAMES):
+        chosen = groups == group_id
         out[group] = Bars(
             starts[chosen],
             ends[chosen],
