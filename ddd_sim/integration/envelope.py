@@ -44,15 +44,43 @@ def check_sim_time(sim_time: float) -> None:
 
 
 def write_event(attributes: Mapping[str, Any], data: Mapping[str, Any]) -> bytes:
-    """One CloudEvent as JSON bytes; ``id`` and ``time`` are given, never made up."""
+    """One CloudEvent as JSON bytes; ``id`` and ``time`` are given, never made up.
+
+    The bytes are exactly what the CloudEvents library's JSON format writes
+    for the same event (a test holds the two together); they are put
+    together here because building and validating the library's event object
+    for every message sent cost a tenth of a simulation run.
+    """
     if "id" not in attributes or "time" not in attributes:
         raise ValueError("a CloudEvent on our wire needs an explicit id and time")
-    # data is plain JSON, so the C encoder can sort it (far faster than a walk)
+    header = {"specversion": SPEC_VERSION, **attributes}
+    for name in _REQUIRED:
+        value = header[name]
+        if not isinstance(value, str) or not value:
+            raise ValueError(f"CloudEvent attribute {name} must be a non-empty string")
+    header["time"] = _wire_time(header["time"])
+    # attributes are flat strings, sorted at the top level; data is plain
+    # JSON, so the C encoder sorts it at every depth; data goes last
+    head = json.dumps(dict(sorted(header.items())))
+    body = json.dumps(data, sort_keys=True)
+    return f'{head[:-1]}, "data": {body}}}'.encode()
+
+
+def _wire_time(moment: Any) -> str:
+    """RFC 3339 as the library writes it: UTC as ``Z``."""
+    if not isinstance(moment, datetime) or moment.tzinfo is None:
+        raise ValueError(f"CloudEvent time must be an aware datetime, got {moment!r}")
+    text = moment.isoformat()
+    return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+
+
+def library_write_event(
+    attributes: Mapping[str, Any], data: Mapping[str, Any]
+) -> bytes:
+    """The event as the CloudEvents library writes it: ``write_event`` must match."""
     ordered = json.loads(json.dumps(data, sort_keys=True))
-    # attributes are flat (strings and a datetime): sorting the top level is enough
     header = dict(sorted({"specversion": SPEC_VERSION, **attributes}.items()))
-    event = CloudEvent(header, ordered)
-    return _FORMAT.write(event)
+    return _FORMAT.write(CloudEvent(header, ordered))
 
 
 def _json_kind(value: Any) -> str:

@@ -135,3 +135,39 @@ def test_sim_time_falls_back_to_the_time_attribute() -> None:
     document = json.loads(encode(order_placed(), event_id=uuid.UUID(int=1), sim_time=3))
     del document["simtime"]
     assert decode(json.dumps(document)).sim_time == 3.0
+
+
+@pytest.mark.parametrize("cls", INTEGRATION_EVENTS, ids=lambda c: c.event_type)
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_our_bytes_are_the_cloudevents_librarys(
+    cls: type[IntegrationEvent], data: st.DataObject
+):
+    """write_event puts the JSON together itself; it must match the library's."""
+    from ddd_sim.integration.envelope import (
+        library_write_event,
+        sim_timestamp,
+        write_event,
+    )
+    from ddd_sim.integration.payload import to_data
+
+    event = data.draw(messages(cls))
+    attributes = {
+        "type": cls.event_type,
+        "source": f"/shop/{cls.source_context}",
+        "id": str(data.draw(st.uuids())),
+        "time": sim_timestamp(data.draw(SIM_TIMES)),
+        "datacontenttype": "application/json",
+        "subject": data.draw(st.text(min_size=1, max_size=10)),
+        "correlationid": str(data.draw(st.uuids())),
+    }
+    payload = to_data(event)
+    assert write_event(attributes, payload) == library_write_event(attributes, payload)
+
+
+def test_a_cloudevent_without_a_source_is_not_written():
+    from ddd_sim.integration.envelope import sim_timestamp, write_event
+
+    attributes = {"type": "t", "source": "", "id": "1", "time": sim_timestamp(0)}
+    with pytest.raises(ValueError, match="source"):
+        write_event(attributes, {})
