@@ -13,12 +13,14 @@ from pathlib import Path
 
 import platformdirs
 
+from ddd_sim.gui.main_window import PANELS
 from ddd_sim.gui.opening import OpenRequest, Progress
 from ddd_sim.runtime.session.session import Session
 from ddd_sim.shared.errors import ValidationError
 
 DEFAULT_SCENARIO = "happy_path"
 SAGA_MODES = ("orchestrated", "choreographed", "process_manager")
+PANEL_NAMES = tuple(module for module, _, _ in PANELS)
 
 
 def default_workbench_store() -> Path:
@@ -75,6 +77,20 @@ def add_gui_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--select", metavar="CONTEXT", help="select a context (lights its impact set)"
+    )
+    parser.add_argument(
+        "--show",
+        action="append",
+        choices=PANEL_NAMES,
+        default=[],
+        metavar="PANEL",
+        help=f"bring a panel to the front (repeatable): {', '.join(PANEL_NAMES)}",
+    )
+    parser.add_argument(
+        "--event",
+        type=int,
+        metavar="POSITION",
+        help="select the log entry at POSITION (lights its correlation and causes)",
     )
     parser.add_argument(
         "--screenshot", metavar="FILE.png", help="save the window to a PNG"
@@ -149,6 +165,8 @@ def gui_command(args: argparse.Namespace) -> int:
             raise ValidationError(
                 f"--select {args.select!r} is not a context (known: {', '.join(known)})"
             )
+    if args.event is not None and args.event < 1:
+        raise ValidationError(f"--event must be a log position ≥ 1, got {args.event}")
     width, _, height = str(args.size).partition("x")
     if not (width.isdigit() and height.isdigit()):
         raise ValidationError(f"--size must be WIDTHxHEIGHT, got {args.size!r}")
@@ -163,6 +181,8 @@ def gui_command(args: argparse.Namespace) -> int:
         run_until=args.run_until,
         at=args.at,
         select=args.select,
+        show=tuple(args.show),
+        event=args.event,
         screenshot=args.screenshot,
         quit=args.quit,
         size=(int(width), int(height)),

@@ -33,6 +33,8 @@ class GuiOptions:
     run_until: float | None = None
     at: float | None = None
     select: str | None = None
+    show: tuple[str, ...] = ()
+    event: int | None = None
     screenshot: str | None = None
     quit: bool = False
     size: tuple[int, int] = (1600, 1000)
@@ -119,6 +121,13 @@ def _settle(window: MainWindow, options: GuiOptions) -> str | None:
             )
     if options.select is not None:
         controller.select_context(options.select)
+    for name in options.show:
+        window.show_panel(name)
+    if options.event is not None:
+        head = controller.frame.figures.head if controller.frame else 0
+        if options.event > head:
+            return f"--event {options.event}: the log has {head:,} entries"
+        controller.select_event(options.event)
     # let every panel answer its own queries before the picture is taken
     wait_until(lambda: False, timeout=1.0)
     return failures[0] if failures else None

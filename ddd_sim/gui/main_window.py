@@ -261,6 +261,13 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             dock.show()
 
+    def show_panel(self, name: str) -> None:
+        """Bring a panel to the front: its dock shown, its tab raised."""
+        dock = self.docks.get(name)
+        if dock is not None:
+            dock.show()
+            dock.raise_()
+
     def screenshot(self, path: str | Path) -> bool:
         """Save the window as it is now to a PNG."""
         return bool(self.grab().save(str(path)))
