@@ -87,6 +87,12 @@ def add_gui_options(parser: argparse.ArgumentParser) -> None:
         help=f"bring a panel to the front (repeatable): {', '.join(PANEL_NAMES)}",
     )
     parser.add_argument(
+        "--focus",
+        choices=PANEL_NAMES,
+        metavar="PANEL",
+        help="give one panel the whole window (View → Focus on; Escape undoes it)",
+    )
+    parser.add_argument(
         "--event",
         type=int,
         metavar="POSITION",
@@ -182,6 +188,7 @@ def gui_command(args: argparse.Namespace) -> int:
         at=args.at,
         select=args.select,
         show=tuple(args.show),
+        focus=args.focus,
         event=args.event,
         screenshot=args.screenshot,
         quit=args.quit,

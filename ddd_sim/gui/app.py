@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ddd_sim.gui.controller import SessionController
@@ -34,6 +35,7 @@ class GuiOptions:
     at: float | None = None
     select: str | None = None
     show: tuple[str, ...] = ()
+    focus: str | None = None
     event: int | None = None
     screenshot: str | None = None
     quit: bool = False
@@ -45,8 +47,30 @@ class GuiOptions:
         return self.quit or self.screenshot is not None
 
 
+MessageHandler = Callable[[QtMsgType, QMessageLogContext, str], None]
+_NOISE = ("This plugin does not support propagateSizeHints()",)
+"""Qt messages that say nothing to a user (the offscreen platform's, per dock)."""
+
+
+def _quieten_qt() -> None:
+    """Drop Qt's noise; pass every other message on as before."""
+    previous: MessageHandler | None = None
+
+    def handler(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if message in _NOISE:
+            return
+        if previous is not None:
+            previous(mode, context, message)
+        else:
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(handler)
+
+
 def application() -> QApplication:
     """The one QApplication, themed."""
+    if QApplication.instance() is None:
+        _quieten_qt()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("DDD Sim")
@@ -123,6 +147,8 @@ def _settle(window: MainWindow, options: GuiOptions) -> str | None:
         controller.select_context(options.select)
     for name in options.show:
         window.show_panel(name)
+    if options.focus is not None:
+        window.focus_panel(options.focus)
     if options.event is not None:
         head = controller.frame.figures.head if controller.frame else 0
         if options.event > head:

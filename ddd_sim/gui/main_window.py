@@ -84,6 +84,8 @@ class MainWindow(QMainWindow):
         self.resize(1600, 1000)
         self.panels: dict[str, QWidget] = {}
         self.docks: dict[str, QDockWidget] = {}
+        self.focused: str | None = None
+        self._unfocused: QByteArray | None = None
         self.run_controls = RunControls(controller, self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.run_controls)
         self.slider = TimeSlider(controller, self)
@@ -174,6 +176,16 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
+        focus = view.addMenu("&Focus on")
+        everything = QAction("All panels", self)
+        everything.setShortcut(QKeySequence("Escape"))
+        everything.triggered.connect(lambda: self.focus_panel(None))
+        focus.addAction(everything)
+        for module, panel in self.panels.items():
+            title = str(getattr(panel, "title", module))
+            action = QAction(title, self)
+            action.triggered.connect(lambda _=False, m=module: self.focus_panel(m))
+            focus.addAction(action)
         reset = QAction("Reset layout", self)
         reset.triggered.connect(self.reset_layout)
         view.addAction(reset)
@@ -268,11 +280,32 @@ class MainWindow(QMainWindow):
             dock.show()
             dock.raise_()
 
+    def focus_panel(self, name: str | None) -> None:
+        """Give one panel the whole window (a projector's view); None: all again."""
+        if name is not None and name not in self.panels:
+            raise KeyError(f"no panel {name!r} (panels: {', '.join(self.panels)})")
+        if name is None:
+            if self._unfocused is not None:
+                self.restoreState(self._unfocused, LAYOUT_VERSION)
+                self._unfocused = None
+            if (central := self.centralWidget()) is not None:
+                central.show()
+            self.focused = None
+            return
+        if self._unfocused is None:
+            self._unfocused = self.saveState(LAYOUT_VERSION)
+        for module, dock in self.docks.items():
+            dock.setVisible(module == name)
+        if (central := self.centralWidget()) is not None:
+            central.setVisible(name not in self.docks)
+        self.focused = name
+
     def screenshot(self, path: str | Path) -> bool:
         """Save the window as it is now to a PNG."""
         return bool(self.grab().save(str(path)))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        self.focus_panel(None)  # remember the layout, not a focused view of it
         if self.remember_layout:
             self.save_layout()
         self.controller.shutdown()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from ddd_sim.gui.app import GuiOptions, _settle
@@ -56,3 +57,28 @@ def test_unknown_panel_is_a_usage_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "invalid choice: 'nonsense'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_focus_gives_one_panel_the_window_and_escape_gives_it_back(
+    qtbot: QtBot, controller: SessionController
+) -> None:
+    window = make_window(qtbot, controller)
+    before = {m for m, d in window.docks.items() if d.isVisible()}
+    window.focus_panel("context_map")
+    qtbot.waitUntil(lambda: window.docks["context_map"].width() > 1000)
+    assert {m for m, d in window.docks.items() if d.isVisible()} == {"context_map"}
+    assert not window.panel("timeline").isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert window.focused is None
+    assert {m for m, d in window.docks.items() if d.isVisible()} == before
+    assert window.panel("timeline").isVisible()
+
+
+def test_focus_on_the_timeline_hides_every_dock(
+    qtbot: QtBot, controller: SessionController
+) -> None:
+    window = make_window(qtbot, controller)
+    options = GuiOptions(request=OpenRequest(location="unused"), focus="timeline")
+    assert _settle(window, options) is None
+    assert not any(d.isVisible() for d in window.docks.values())
+    assert window.panel("timeline").isVisible()
