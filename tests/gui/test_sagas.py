@@ -193,6 +193,28 @@ def test_clicking_an_instance_shows_its_steps_and_selects_its_first_entry(
     assert blocker.args == [answers[0]]
 
 
+def test_an_entry_selected_anywhere_selects_its_instance(
+    qtbot: QtBot, controller: SessionController
+) -> None:
+    panel = ready_panel(qtbot, controller)
+    sagas = controller.frame.world.sagas  # type: ignore[union-attr]
+    saga = next(s for s in sagas if s.status == "compensated")
+    order_stream = f"Order-{saga.order}"
+    positions: list[int] = []
+    controller.query(
+        lambda s: next(r.position for r in s.rows if r.stream == order_stream),
+        positions.append,
+    )
+    qtbot.waitUntil(lambda: bool(positions), timeout=5_000)
+    controller.select_event(positions[0])  # the order's own entry, not the saga's
+    qtbot.waitUntil(lambda: panel.selected is not None, timeout=5_000)
+    assert panel.selected.id == saga.id
+    # an entry of no flow (a product listed at the start) leaves the choice alone
+    controller.select_event(2)
+    qtbot.wait(200)
+    assert panel.selected.id == saga.id
+
+
 def test_screenshot_of_the_panel(qtbot: QtBot, controller: SessionController) -> None:
     panel = ready_panel(qtbot, controller)
     sagas = controller.frame.world.sagas  # type: ignore[union-attr]

@@ -59,6 +59,20 @@ def first_position(session: Session, stream: str) -> int | None:
     return next((r.position for r in session.rows if r.stream == stream), None)
 
 
+def instance_of(session: Session, position: int) -> str | None:
+    """The process instance an entry belongs to: its own stream, or its flow's."""
+    if not 1 <= position <= len(session.rows):
+        return None
+    row = session.rows[position - 1]
+    if row.lane == "processes":
+        return row.stream
+    for p in session.chain(position):
+        other = session.rows[p - 1]
+        if other.lane == "processes":
+            return other.stream
+    return None
+
+
 class _Detail(QWidget):
     """One instance: its steps paired with their compensations, and its timers."""
 
@@ -252,6 +266,7 @@ class SagasPanel(QWidget):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
+        self.controller.event_selected.connect(self._on_event_selected)
         self.detail = _Detail()
         self.detail.clear("Select an instance to see its steps.")
 
@@ -341,6 +356,14 @@ class SagasPanel(QWidget):
         self.controller.query(
             lambda s: first_position(s, saga.id), self._on_first_position
         )
+
+    def _on_event_selected(self, position: int) -> None:
+        """An entry selected anywhere selects the instance whose flow it is in."""
+        self.controller.query(lambda s: instance_of(s, position), self._follow)
+
+    def _follow(self, saga_id: str | None) -> None:
+        if saga_id is not None and saga_id != self._selected_id:
+            self.select_saga(saga_id)
 
     def _on_first_position(self, position: int | None) -> None:
         if position is not None:
