@@ -22,6 +22,7 @@ from ddd_sim.runtime.world.index import WorldIndex
 from ddd_sim.shared.errors import StoreError, UnknownMessage
 from ddd_sim.shared.messages import Command
 from ddd_sim.sim.pacing import PacedRunner
+from ddd_sim.sim.records import RUN_STREAM
 from ddd_sim.sim.scenario_model import FaultSpec
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ class Session:
         self._ticks: deque[tuple[float, int]] = deque(maxlen=20)
         self.stored_head = 0
         self._handed_out = 0
+        self._watched_run: tuple[str, str, int] | None = None
         self.pacer: PacedRunner | None = None
         if simulation is not None:
             self.pacer = PacedRunner(
@@ -217,10 +219,11 @@ class Session:
             rate = (p1 - p0) / (t1 - t0) if t1 > t0 else 0.0
         world_time = self.index.at(head).sim_time if head else 0.0
         if sim is None:
+            scenario, saga, seed = self._watched()
             return RunFigures(
-                scenario="(watching)",
-                saga="",
-                seed=0,
+                scenario=scenario,
+                saga=saga,
+                seed=seed,
                 phase="follow",
                 head=head,
                 stored_head=max(self.stored_head, head),
@@ -242,6 +245,20 @@ class Session:
             events_per_s=rate,
             location=self.location,
         )
+
+    def _watched(self) -> tuple[str, str, int]:
+        """The watched run's name, saga mode and seed, from its first record."""
+        if self._watched_run is None:
+            first = self.store.read_stream(RUN_STREAM, to_version=1)
+            if not first or first[0].type != "RunStarted":
+                return ("(not started)", "", 0)  # asked again on the next frame
+            payload = first[0].payload
+            self._watched_run = (
+                str(payload.get("scenario_name", "?")),
+                str(payload.get("saga", "")),
+                int(payload.get("seed", 0)),
+            )
+        return self._watched_run
 
     def frame(
         self,

@@ -82,6 +82,13 @@ def test_a_follower_sees_what_the_writer_commits(tmp_path: Path) -> None:
         follower.catch_up()
         assert follower.index.head == writer.index.head > 0
         assert follower.frame().world.to_json() == writer.frame().world.to_json()
+        watched, ran = follower.figures(), writer.figures()
+        assert (watched.scenario, watched.saga, watched.seed) == (
+            ran.scenario,
+            ran.saga,
+            ran.seed,
+        )
+        assert watched.phase == "follow"
         with pytest.raises(PermissionError, match="read-only"):
             follower.crash("sales")
     finally:
