@@ -2,7 +2,10 @@
 
 What the runtime knows now (documents, lags, cache counters) is asked of the
 simulation thread at most a few times a second; what the slider says (each
-projection's checkpoint as of the position) comes with every frame.  A
+projection's checkpoint as of the position) comes with every frame.  When
+the slider is not live, the documents shown are those the chosen
+projection held at its checkpoint then, folded on the simulation thread a
+slice per question (the panel says how far it got and asks again).  A
 rebuild runs on the simulation thread; its progress crosses back by a
 queued signal and a cancel crosses over by a thread-safe flag.
 """
@@ -37,8 +40,9 @@ from ddd_sim.gui.panels.read_model_models import (
     ReadModelsState,
     read_models_state,
 )
-from ddd_sim.gui.theme import MUTED
+from ddd_sim.gui.theme import ACCENT, KIND_COLOURS, MUTED
 from ddd_sim.runtime.projections import RebuildReport
+from ddd_sim.runtime.session.read_asof import StillFolding
 from ddd_sim.runtime.session.rows import Frame
 from ddd_sim.runtime.session.session import Session
 
@@ -135,6 +139,8 @@ class ReadModelsPanel(QWidget):
         self.diff = DiffModel()
         self.state: ReadModelsState | None = None
         self.projection: str | None = None
+        self.as_of: int | None = None
+        """The slider's position when it is not live (None: live)."""
         self.job: RebuildJob | None = None
         self.last_report: RebuildReport | None = None
         self.progress: QProgressDialog | None = None
@@ -211,12 +217,14 @@ class ReadModelsPanel(QWidget):
         return _pane(self.lag_view, self.cache_label)
 
     def _documents_pane(self) -> QWidget:
+        self.moment_label = QLabel("")
+        self.moment_label.setWordWrap(True)
         self.document_view = _table()
         self.document_view.setModel(self.documents)
         self.document_view.horizontalHeader().setDefaultSectionSize(130)
         self.stale_label = QLabel("")
         self.stale_label.setStyleSheet(f"color: {MUTED};")
-        return _pane(self.document_view, self.stale_label)
+        return _pane(self.moment_label, self.document_view, self.stale_label)
 
     def _diff_pane(self) -> QWidget:
         self.diff_view = _table()
@@ -251,6 +259,11 @@ class ReadModelsPanel(QWidget):
     def _show_as_of(self, frame: Frame) -> None:
         self.lags.set_as_of(frame.world.projections)
         self.balance.set_as_of(frame.world.sim_time)
+        position = None if frame.live else frame.position
+        if position != self.as_of:
+            self.as_of = position
+            if self.isVisible():  # a hidden panel asks when shown
+                self.refresh()
 
     def refresh(self) -> None:
         """Ask the runtime for lags, cache figures and the chosen documents."""
@@ -259,11 +272,11 @@ class ReadModelsPanel(QWidget):
             return
         self._asking = True
         self._since.start()
-        projection = self.projection
+        projection, as_of = self.projection, self.as_of
         known = self.documents.table if self._documents_current else None
         self._documents_current = True
         self.controller.query(
-            lambda s: read_models_state(s, projection, known), self._on_state
+            lambda s: read_models_state(s, projection, known, as_of), self._on_state
         )
 
     def _on_state(self, state: ReadModelsState) -> None:
@@ -279,9 +292,15 @@ class ReadModelsPanel(QWidget):
         if self.projection is None and names:
             self.choose(names[0])
             return
-        if state.table is not None and state.table.projection == self.projection:
+        folding = state.folding
+        if folding is not None and folding.projection == self.projection:
+            self._show_folding(folding)
+            self._again = True  # go on folding: the next slice, as of the slider
+        elif state.table is not None and state.table.projection == self.projection:
             self.documents.set_table(state.table)
+            self.document_view.setEnabled(True)
             self._show_versions(state.handler_versions)
+            self._show_moment()
         self._show_lag()
         cache = state.cache
         self.cache_label.setText(
@@ -308,19 +327,45 @@ class ReadModelsPanel(QWidget):
             self.lag_label.setText("")
             return
         stalled = "  STALLED" if lag.stalled else ""
+        now = "" if self.as_of is None else "now: "  # the table is of another time
         self.lag_label.setText(
-            f"v{lag.version} · checkpoint {lag.checkpoint:,} · "
+            f"{now}v{lag.version} · checkpoint {lag.checkpoint:,} · "
             f"{lag.events:,} events / {lag.sim_ms:,.0f} sim ms behind{stalled}"
         )
+
+    def _show_moment(self) -> None:
+        """Say which moment the table shows: live, or as of which position."""
         table = self.documents.table
         stale = len(table.stale)
-        self.stale_label.setText(
-            f"{len(table.rows):,} documents (as of the head)"
-            + (
-                f" · {stale:,} stale (highlighted): events wait for them"
-                if stale
-                else ""
+        if table.position is None:
+            self.moment_label.setText(
+                f"Live: the documents now, at checkpoint {table.checkpoint:,}"
             )
+            self.moment_label.setStyleSheet(f"color: {MUTED};")
+            waiting = "events wait for them"
+        else:
+            self.moment_label.setText(
+                f"As of position {table.position:,} (checkpoint "
+                f"{table.checkpoint:,}): the documents the projection held then"
+            )
+            self.moment_label.setStyleSheet(f"color: {ACCENT}; font-weight: bold;")
+            waiting = f"events up to position {table.position:,} waited for them"
+        self.stale_label.setText(
+            f"{len(table.rows):,} documents"
+            + (f" · {stale:,} stale (highlighted): {waiting}" if stale else "")
+        )
+
+    def _show_folding(self, folding: StillFolding) -> None:
+        """The fold is not there yet: say how far, grey the table it will replace."""
+        self.document_view.setEnabled(False)
+        self.moment_label.setStyleSheet(f"color: {KIND_COLOURS['breaker']};")
+        self.moment_label.setText(
+            f"Computing {folding.projection} as of position {folding.position:,}: "
+            f"folding the log to checkpoint {folding.checkpoint:,}… "
+            f"{folding.fraction:.0%}"
+        )
+        self.stale_label.setText(
+            "Greyed: the table shown before, until the fold is done"
         )
 
     def _show_versions(self, versions: tuple[int, ...]) -> None:

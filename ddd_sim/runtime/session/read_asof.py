@@ -73,9 +73,12 @@ class ReadModelsAsOf:
         *,
         keep: int = KEEP,
         snapshot_every: int = SNAPSHOT_EVERY,
+        budget_s: float = BUDGET_S,
     ) -> None:
         self._session = session
         self._keep = keep
+        self.budget_s = budget_s
+        """Folding done per question before answering "not yet" (seconds)."""
         self._every = snapshot_every
         self._histories: OrderedDict[tuple[str, int], DocumentHistory] = OrderedDict()
 
@@ -89,10 +92,15 @@ class ReadModelsAsOf:
         )
 
     def documents(
-        self, projection: str, position: int, *, budget_s: float | None = BUDGET_S
+        self, projection: str, position: int, *, budget_s: float | None = -1.0
     ) -> DocumentsAsOf | StillFolding:
-        """The documents at ``position``, or how far the fold has got (``budget_s``
-        bounds the folding done now; None folds all the way)."""
+        """The documents at ``position``, or how far the fold has got.
+
+        ``budget_s`` bounds the folding done now (the default: this object's
+        :attr:`budget_s`; None folds all the way).
+        """
+        if budget_s is not None and budget_s < 0:
+            budget_s = self.budget_s
         history, version = self._history(projection)
         checkpoint = self.checkpoint_at(projection, position)
         if history.folded < checkpoint:
