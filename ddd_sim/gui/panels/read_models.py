@@ -12,12 +12,9 @@ queued signal and a cancel crosses over by a thread-safe flag.
 
 from __future__ import annotations
 
-import threading
-
-from PySide6.QtCore import QElapsedTimer, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QElapsedTimer, QModelIndex, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -25,7 +22,6 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -40,86 +36,14 @@ from ddd_sim.gui.panels.read_model_models import (
     ReadModelsState,
     read_models_state,
 )
+from ddd_sim.gui.panels.read_model_parts import RebuildJob, pane, table_view
 from ddd_sim.gui.theme import ACCENT, KIND_COLOURS, MUTED
 from ddd_sim.runtime.projections import RebuildReport
 from ddd_sim.runtime.session.read_asof import StillFolding
 from ddd_sim.runtime.session.rows import Frame
-from ddd_sim.runtime.session.session import Session
 
 REFRESH_MS = 400
 """The runtime's read side is asked again at most this often while the log grows."""
-
-
-class RebuildJob(QObject):
-    """One rebuild: reports progress from the simulation thread, takes a cancel here.
-
-    Signals
-    -------
-    progressed(int, int)
-        Positions folded so far and the head being folded to (emitted on the
-        simulation thread; delivered queued on the GUI thread).
-    finished(object)
-        The :class:`RebuildReport` (completed or cancelled).
-    """
-
-    progressed = Signal(int, int)
-    finished = Signal(object)
-
-    def __init__(self, projection: str, version: int | None) -> None:
-        super().__init__()
-        self.projection = projection
-        self.version = version
-        self._cancelled = threading.Event()
-
-    def cancel(self) -> None:
-        """Ask the rebuild to stop at its next batch (the running model stays)."""
-        self._cancelled.set()
-
-    @property
-    def cancelled(self) -> bool:
-        """True once a cancel was asked for."""
-        return self._cancelled.is_set()
-
-    def report(self, done: int, total: int) -> bool:
-        """The progress callback (simulation thread): False stops the rebuild."""
-        self.progressed.emit(done, total)
-        return not self._cancelled.is_set()
-
-    def run(self, session: Session) -> RebuildReport:
-        """Rebuild on the simulation thread."""
-        if session.shop is None:
-            raise PermissionError("this session has no read models to rebuild")
-        return session.shop.rebuild(
-            self.projection, version=self.version, progress=self.report
-        )
-
-
-def _table() -> QTableView:
-    view = QTableView()
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setAlternatingRowColors(True)
-    view.setShowGrid(False)
-    view.setWordWrap(False)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(20)
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    view.horizontalHeader().setHighlightSections(False)
-    view.horizontalHeader().setDefaultAlignment(
-        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-    )
-    return view
-
-
-def _pane(*widgets: QWidget) -> QWidget:
-    """Widgets stacked in a column; the table among them takes the room."""
-    pane = QWidget()
-    column = QVBoxLayout(pane)
-    column.setContentsMargins(0, 4, 0, 0)
-    for widget in widgets:
-        grows = isinstance(widget, QTableView)
-        column.addWidget(widget, 1 if grows else 0)
-    return pane
 
 
 class ReadModelsPanel(QWidget):
@@ -158,12 +82,12 @@ class ReadModelsPanel(QWidget):
     # -- layout -----------------------------------------------------------------------
     def _build(self) -> None:
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._documents_pane(), "Documents")
-        self.tabs.addTab(self._diff_pane(), "Rebuild diff")
+        self.tabs.addTab(self._documentspane(), "Documents")
+        self.tabs.addTab(self._diffpane(), "Rebuild diff")
         self.balance = BalancePane(self.controller)
         self.tabs.addTab(self.balance, "Balance history")
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self._lag_pane())
+        split.addWidget(self._lagpane())
         split.addWidget(self.tabs)
         split.setStretchFactor(0, 0)  # the lag table keeps its width
         split.setStretchFactor(1, 1)
@@ -198,8 +122,8 @@ class ReadModelsPanel(QWidget):
         bar.addWidget(self.rebuild_button)
         return bar
 
-    def _lag_pane(self) -> QWidget:
-        self.lag_view = _table()
+    def _lagpane(self) -> QWidget:
+        self.lag_view = table_view()
         self.lag_view.setModel(self.lags)
         header = self.lag_view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -214,20 +138,20 @@ class ReadModelsPanel(QWidget):
         self.cache_label = QLabel("")
         self.cache_label.setStyleSheet(f"color: {MUTED};")
         self.cache_label.setWordWrap(True)
-        return _pane(self.lag_view, self.cache_label)
+        return pane(self.lag_view, self.cache_label)
 
-    def _documents_pane(self) -> QWidget:
+    def _documentspane(self) -> QWidget:
         self.moment_label = QLabel("")
         self.moment_label.setWordWrap(True)
-        self.document_view = _table()
+        self.document_view = table_view()
         self.document_view.setModel(self.documents)
         self.document_view.horizontalHeader().setDefaultSectionSize(130)
         self.stale_label = QLabel("")
         self.stale_label.setStyleSheet(f"color: {MUTED};")
-        return _pane(self.moment_label, self.document_view, self.stale_label)
+        return pane(self.moment_label, self.document_view, self.stale_label)
 
-    def _diff_pane(self) -> QWidget:
-        self.diff_view = _table()
+    def _diffpane(self) -> QWidget:
+        self.diff_view = table_view()
         self.diff_view.setModel(self.diff)
         self.diff_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header = self.diff_view.horizontalHeader()
@@ -239,7 +163,7 @@ class ReadModelsPanel(QWidget):
             header.setSectionResizeMode(section, mode)
         self.diff_label = QLabel("No rebuild yet: rebuild a projection to see a diff.")
         self.diff_label.setWordWrap(True)
-        return _pane(self.diff_label, self.diff_view)
+        return pane(self.diff_label, self.diff_view)
 
     # -- frames and refreshes ---------------------------------------------------------
     def set_frame(self, frame: Frame) -> None:
