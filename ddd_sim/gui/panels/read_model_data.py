@@ -16,7 +16,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from ddd_sim.runtime.projections import Lag
+from ddd_sim.runtime.projections import Lag, ProjectionRunner
 from ddd_sim.runtime.session.loads import wallets
 from ddd_sim.runtime.session.read_asof import StillFolding
 from ddd_sim.runtime.session.session import Session
@@ -164,20 +164,26 @@ def stale_keys(
 
 
 def _table_as_of(
-    session: Session, projection: str, position: int, known: DocumentTable | None
+    session: Session,
+    lag: Lag,
+    position: int,
+    known: DocumentTable | None,
 ) -> DocumentTable | StillFolding:
-    """The documents the projection held at its checkpoint as of ``position``."""
-    read_models = session.read_models
+    """The documents a projection held at its checkpoint as of ``position``.
+
+    Positions that share a checkpoint share the documents: a table already
+    shown for one is only restamped (its stale rows) for another.
+    """
+    projection, read_models = lag.projection, session.read_models
     checkpoint = read_models.checkpoint_at(projection, position)
     stale = stale_keys(session, checkpoint, position)
-    if known is not None and known.position is not None:
-        version = session.shop.projections.projection(projection).version  # type: ignore[union-attr]
-        if (known.projection, known.version, known.checkpoint) == (
-            projection,
-            version,
-            checkpoint,
-        ):
-            return known.restamped(stale, position)
+    if (
+        known is not None
+        and known.position is not None
+        and (known.projection, known.version, known.checkpoint)
+        == (projection, lag.version, checkpoint)
+    ):
+        return known.restamped(stale, position)
     answer = read_models.documents(projection, position)
     if isinstance(answer, StillFolding):
         return answer
@@ -189,6 +195,22 @@ def _table_as_of(
         checkpoint=answer.checkpoint,
         position=position,
     )
+
+
+def _table_now(
+    session: Session, runner: ProjectionRunner, lag: Lag, known: DocumentTable | None
+) -> DocumentTable:
+    """The documents a projection holds now (read again only if it moved)."""
+    stale = stale_keys(session, lag.checkpoint)
+    if (
+        known is not None
+        and known.position is None
+        and (known.projection, known.version, known.checkpoint)
+        == (lag.projection, lag.version, lag.checkpoint)
+    ):
+        return known.restamped(stale)
+    documents = runner.reader(lag.projection).all()
+    return document_table(lag.projection, documents, stale, lag)
 
 
 def read_models_state(
@@ -213,32 +235,15 @@ def read_models_state(
     table = None
     folding = None
     versions: tuple[int, ...] = ()
-    if projection in runner.names() and as_of is not None:
-        found = _table_as_of(session, projection, as_of, known)
-        if isinstance(found, StillFolding):
-            folding = found
+    lag = next((lag for lag in lags if lag.projection == projection), None)
+    if lag is not None:
+        versions = tuple(sorted(shop.handler_versions.get(lag.projection, {})))
+        if as_of is not None:
+            found = _table_as_of(session, lag, as_of, known)
+            folding = found if isinstance(found, StillFolding) else None
+            table = found if isinstance(found, DocumentTable) else None
         else:
-            table = found
-        versions = tuple(sorted(shop.handler_versions.get(projection, {})))
-    elif projection in runner.names():
-        lag = next(lag for lag in lags if lag.projection == projection)
-        stale = stale_keys(session, lag.checkpoint)
-        unmoved = (
-            known is not None
-            and known.position is None
-            and (
-                known.projection,
-                known.version,
-                known.checkpoint,
-            )
-            == (projection, lag.version, lag.checkpoint)
-        )
-        if known is not None and unmoved:
-            table = known.restamped(stale)
-        else:
-            documents = runner.reader(projection).all()
-            table = document_table(projection, documents, stale, lag)
-        versions = tuple(sorted(shop.handler_versions.get(projection, {})))
+            table = _table_now(session, runner, lag, known)
     stats = shop.cache.stats
     cache = CacheFigures(
         stats.hits,
