@@ -9,7 +9,10 @@ the map is frozen; a snapshot costs one pointer per block of documents
 (blocks are copied on their first write after a freeze, and documents are
 numbered in the order they first appear, so only recent blocks change).
 The documents as of position *p* are the snapshot at or below *p* with at
-most ``SNAPSHOT_EVERY`` positions of the log replayed on top.
+most ``SNAPSHOT_EVERY`` positions of the log replayed on top.  Each state
+also counts the documents holding each field, and the keys are kept in
+sorted order as they appear, so a table of a state needs neither a parse
+of every document nor a sort.
 
 Folding goes forward only and in slices (a page of events at a time, up to
 a deadline), so the thread doing it can answer other questions meanwhile.
@@ -21,6 +24,7 @@ import json
 import sys
 import time
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 from ddd_sim.runtime.subscriptions import Consumer
 from ddd_sim.runtime.world.tables import KeyIndex
@@ -35,7 +39,22 @@ BLOCK = 256
 _SHIFT = 8  # log2(BLOCK)
 _MASK = BLOCK - 1
 
-Blocks = tuple[list[str | None], ...]
+Slot = tuple[str, tuple[str, ...]]
+"""A document: its JSON text and its top-level field names (one tuple per shape)."""
+Blocks = tuple[list[Slot | None], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Frozen:
+    """A document map as it was: blocks nobody writes again, size, field counts."""
+
+    blocks: Blocks = ()
+    count: int = 0
+    fields: tuple[tuple[str, int], ...] = ()
+    """How many documents hold each top-level field (the table's columns)."""
+
+
+EMPTY = Frozen()
 
 
 def _text(document: JsonObject) -> str:
@@ -43,6 +62,26 @@ def _text(document: JsonObject) -> str:
     return json.dumps(
         document, sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
+
+
+class KeyOrder:
+    """Ordinals sorted by their keys, kept up as keys are numbered (append-only)."""
+
+    __slots__ = ("_keys", "_order")
+
+    def __init__(self, keys: KeyIndex) -> None:
+        self._keys = keys
+        self._order: list[int] = []
+
+    def ordinals(self) -> list[int]:
+        """Every numbered key's ordinal, in key order."""
+        names = self._keys.names
+        done = len(self._order)
+        if done < len(names):
+            fresh = sorted(range(done, len(names)), key=names.__getitem__)
+            # two sorted runs: the sort merges them
+            self._order = sorted(self._order + fresh, key=names.__getitem__)
+        return self._order
 
 
 class DocumentMap:
@@ -53,23 +92,38 @@ class DocumentMap:
     documents of the projection and are dropped.
     """
 
-    __slots__ = ("_blocks", "_owned", "collection", "count", "keys")
+    __slots__ = (
+        "_blocks",
+        "_owned",
+        "_shapes",
+        "collection",
+        "count",
+        "fields",
+        "keys",
+    )
 
     def __init__(
-        self, keys: KeyIndex, collection: str, frozen: tuple[Blocks, int] = ((), 0)
+        self,
+        keys: KeyIndex,
+        collection: str,
+        shapes: dict[tuple[str, ...], tuple[str, ...]],
+        frozen: Frozen = EMPTY,
     ) -> None:
         self.keys = keys
         self.collection = collection
-        self._blocks: list[list[str | None]] = list(frozen[0])
+        self._shapes = shapes
+        self._blocks: list[list[Slot | None]] = list(frozen.blocks)
         self._owned: set[int] = set()
-        self.count = frozen[1]
+        self.count = frozen.count
+        self.fields: dict[str, int] = dict(frozen.fields)
 
     def text(self, key: str) -> str | None:
         """A document's JSON text, or None if absent."""
         ordinal = self.keys.get(key)
         if ordinal is None or ordinal >= self.count:
             return None
-        return self._blocks[ordinal >> _SHIFT][ordinal & _MASK]
+        slot = self._blocks[ordinal >> _SHIFT][ordinal & _MASK]
+        return None if slot is None else slot[0]
 
     def get_document(self, collection: str, key: str) -> JsonObject | None:
         if collection != self.collection:
@@ -79,11 +133,13 @@ class DocumentMap:
         return document
 
     def put_document(self, collection: str, key: str, document: JsonObject) -> None:
-        if collection == self.collection:
-            ordinal = self.keys.get(key)
-            self._set(
-                self.keys.add(key) if ordinal is None else ordinal, _text(document)
-            )
+        if collection != self.collection:
+            return
+        ordinal = self.keys.get(key)
+        if ordinal is None:
+            ordinal = self.keys.add(key)
+        shape = tuple(sorted(document))
+        self._set(ordinal, (_text(document), self._shapes.setdefault(shape, shape)))
 
     def delete_document(self, collection: str, key: str) -> None:
         if collection == self.collection:
@@ -91,7 +147,7 @@ class DocumentMap:
             if ordinal is not None and ordinal < self.count:
                 self._set(ordinal, None)
 
-    def _set(self, ordinal: int, text: str | None) -> None:
+    def _set(self, ordinal: int, slot: Slot | None) -> None:
         """Write one slot, copying its block first if a snapshot shares it."""
         index = ordinal >> _SHIFT
         blocks = self._blocks
@@ -101,52 +157,71 @@ class DocumentMap:
         if index not in self._owned:
             blocks[index] = blocks[index].copy()
             self._owned.add(index)
-        blocks[index][ordinal & _MASK] = text
+        block, fields = blocks[index], self.fields
+        old = block[ordinal & _MASK]
+        if old is not None:
+            for name in old[1]:
+                fields[name] -= 1
+        if slot is not None:
+            for name in slot[1]:
+                fields[name] = fields.get(name, 0) + 1
+        block[ordinal & _MASK] = slot
         if ordinal >= self.count:
             self.count = ordinal + 1
 
-    def freeze(self) -> tuple[Blocks, int]:
+    def freeze(self) -> Frozen:
         """The map as it is; later writes copy the blocks they touch."""
         self._owned.clear()
-        return tuple(self._blocks), self.count
-
-    def view(self) -> DocumentTexts:
-        """The documents now, read-only (writes after this copy their blocks)."""
-        return DocumentTexts(self.keys, *self.freeze())
+        return Frozen(tuple(self._blocks), self.count, tuple(self.fields.items()))
 
 
 class DocumentTexts(Mapping[str, str]):
     """Read-only documents by key (JSON text) over blocks nobody writes any more."""
 
-    __slots__ = ("_blocks", "_count", "_keys", "_size")
+    __slots__ = ("_frozen", "_keys", "_order", "_size")
 
-    def __init__(self, keys: KeyIndex, blocks: Blocks, count: int) -> None:
+    def __init__(self, keys: KeyIndex, order: KeyOrder, frozen: Frozen) -> None:
         self._keys = keys
-        self._blocks = blocks
-        self._count = count
+        self._order = order
+        self._frozen = frozen
         self._size = -1
 
     def __getitem__(self, key: str) -> str:
         ordinal = self._keys.get(key)
-        if ordinal is not None and ordinal < self._count:
-            text = self._blocks[ordinal >> _SHIFT][ordinal & _MASK]
-            if text is not None:
-                return text
+        if ordinal is not None and ordinal < self._frozen.count:
+            slot = self._frozen.blocks[ordinal >> _SHIFT][ordinal & _MASK]
+            if slot is not None:
+                return slot[0]
         raise KeyError(key)
 
     def items_in_order(self) -> Iterator[tuple[str, str]]:
         """(key, text) of every document, in the order keys first appeared."""
         names = self._keys.names
-        remaining = self._count
+        remaining = self._frozen.count
         base = 0
-        for block in self._blocks:
-            for offset, text in enumerate(block[: min(remaining, BLOCK)]):
-                if text is not None:
-                    yield names[base + offset], text
+        for block in self._frozen.blocks:
+            for offset, slot in enumerate(block[: min(remaining, BLOCK)]):
+                if slot is not None:
+                    yield names[base + offset], slot[0]
             remaining -= BLOCK
             base += BLOCK
             if remaining <= 0:
                 return
+
+    def by_key(self) -> list[tuple[str, str]]:
+        """(key, text) of every document, sorted by key (without sorting them)."""
+        names, blocks, count = self._keys.names, self._frozen.blocks, self._frozen.count
+        found = []
+        for ordinal in self._order.ordinals():
+            if ordinal < count:
+                slot = blocks[ordinal >> _SHIFT][ordinal & _MASK]
+                if slot is not None:
+                    found.append((names[ordinal], slot[0]))
+        return found
+
+    def columns(self) -> tuple[str, ...]:
+        """Every top-level field some document holds, sorted."""
+        return tuple(sorted(name for name, held in self._frozen.fields if held))
 
     def __iter__(self) -> Iterator[str]:
         return (key for key, _ in self.items_in_order())
@@ -182,9 +257,11 @@ class DocumentHistory:
         self._every = snapshot_every
         self._page = page
         self._keys = KeyIndex()
-        self._live = DocumentMap(self._keys, collection)
+        self._order = KeyOrder(self._keys)
+        self._shapes: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._live = DocumentMap(self._keys, collection, self._shapes)
         # _snapshots[i]: the map just after position i * snapshot_every
-        self._snapshots: list[tuple[Blocks, int]] = [self._live.freeze()]
+        self._snapshots: list[Frozen] = [self._live.freeze()]
         self.folded = 0
         """Every event up to this position has been folded."""
 
@@ -232,25 +309,28 @@ class DocumentHistory:
                 f"position {position} is not folded yet (folded to {self.folded})"
             )
         if position == self.folded:
-            return self._live.view()
+            return DocumentTexts(self._keys, self._order, self._live.freeze())
         base = position // self._every
         replaying = DocumentMap(
-            self._keys, self._live.collection, self._snapshots[base]
+            self._keys, self._live.collection, self._shapes, self._snapshots[base]
         )
         self._apply(replaying, base * self._every, position, None)
-        return DocumentTexts(self._keys, *replaying.freeze())
+        return DocumentTexts(self._keys, self._order, replaying.freeze())
 
     def memory(self) -> dict[str, int]:
         """Roughly what the history holds, in bytes, by part."""
-        blocks: dict[int, list[str | None]] = {}
+        blocks: dict[int, list[Slot | None]] = {}
         structure = 0
-        for frozen, _ in (*self._snapshots, self._live.freeze()):
-            structure += sys.getsizeof(frozen)
-            blocks.update((id(block), block) for block in frozen)
+        for frozen in (*self._snapshots, self._live.freeze()):
+            structure += sys.getsizeof(frozen.blocks) + sys.getsizeof(frozen.fields)
+            blocks.update((id(block), block) for block in frozen.blocks)
         texts: dict[int, str] = {}
         for block in blocks.values():
             structure += sys.getsizeof(block)
-            texts.update((id(t), t) for t in block if t is not None)
+            for slot in block:
+                if slot is not None:
+                    structure += sys.getsizeof(slot)
+                    texts[id(slot[0])] = slot[0]
         names = self._keys.names
         return {
             f"snapshots ({len(self._snapshots)}) and blocks": structure,

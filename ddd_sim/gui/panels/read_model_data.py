@@ -10,12 +10,11 @@ held at its checkpoint then) — and which of them are stale.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from operator import itemgetter
-from typing import Any
+from typing import Any, overload
 
+from ddd_sim.runtime.document_history import DocumentTexts
 from ddd_sim.runtime.projections import Lag, ProjectionRunner
 from ddd_sim.runtime.session.loads import wallets
 from ddd_sim.runtime.session.read_asof import StillFolding
@@ -39,13 +38,17 @@ class CacheFigures:
         return self.hits / total if total else 0.0
 
 
+Row = tuple[str, tuple[str, ...]]
+"""A document key and one cell per column."""
+
+
 @dataclass(frozen=True, slots=True)
 class DocumentTable:
     """One projection's documents as cells: a column per top-level field."""
 
     projection: str
     columns: tuple[str, ...]
-    rows: tuple[tuple[str, tuple[str, ...]], ...]
+    rows: Sequence[Row]
     """(document key, one cell per column), by key."""
     stale: frozenset[str]
     """Keys of documents that events the projection has not consumed yet touch."""
@@ -59,8 +62,13 @@ class DocumentTable:
         self, stale: frozenset[str], position: int | None = None
     ) -> DocumentTable:
         """The same documents with newly computed stale keys (at ``position``)."""
-        keys = {key for key, _ in self.rows}
-        return replace(self, stale=stale & keys, position=position)
+        return replace(self, stale=stale & set(self.row_keys()), position=position)
+
+    def row_keys(self) -> Sequence[str]:
+        """The document keys, row by row (without formatting a row)."""
+        if isinstance(self.rows, TextRows):
+            return self.rows.keys
+        return tuple(key for key, _ in self.rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,40 +117,77 @@ def document_table(
     )
 
 
-# Neighbouring positions share most document texts (the very same objects,
-# their hashes kept), so scrubbing parses and formats only what changed.
-@lru_cache(maxsize=1 << 16)
-def _fields_of(text: str) -> frozenset[str]:
-    """A document's top-level field names."""
-    return frozenset(json.loads(text))
+class TextRows(Sequence[Row]):
+    """Rows kept as JSON text, formatted into cells when first read.
 
+    A view reads only the rows it shows, so a table of a quarter of a
+    million documents costs a few dozen parses per repaint, not a quarter
+    of a million per position.  The texts never change; the cells read are
+    kept (by whichever one thread renders the table).
+    """
 
-@lru_cache(maxsize=1 << 16)
-def _cells_of(text: str, columns: tuple[str, ...]) -> tuple[str, ...]:
-    """A document's cells under ``columns`` (blank where it has no such field)."""
-    document = json.loads(text)
-    return tuple(cell(document.get(name)) for name in columns)
+    __slots__ = ("_cells", "_columns", "_texts", "keys")
+
+    def __init__(
+        self, keys: tuple[str, ...], texts: tuple[str, ...], columns: tuple[str, ...]
+    ) -> None:
+        self.keys = keys
+        self._texts = texts
+        self._columns = columns
+        self._cells: dict[int, tuple[str, ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Row]: ...
+
+    def __getitem__(self, index: int | slice) -> Row | Sequence[Row]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self.keys))))
+        if index < 0:
+            index += len(self.keys)
+        cells = self._cells.get(index)
+        if cells is None:
+            document = json.loads(self._texts[index])
+            cells = tuple(cell(document.get(name)) for name in self._columns)
+            self._cells[index] = cells
+        return self.keys[index], cells
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, TextRows):
+            return (self.keys, self._texts, self._columns) == (
+                other.keys,
+                other._texts,
+                other._columns,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((len(self.keys), self._columns))
 
 
 def document_table_of_texts(
     projection: str,
-    texts: Iterable[tuple[str, str]],
+    texts: DocumentTexts,
     stale: frozenset[str],
     *,
     version: int,
     checkpoint: int,
     position: int | None,
 ) -> DocumentTable:
-    """(key, JSON text) pairs as a table, exactly as :func:`document_table`."""
-    pairs = sorted(texts, key=itemgetter(0))
-    shapes = {_fields_of(text) for _, text in pairs}
-    columns = tuple(sorted(frozenset().union(*shapes)))
-    rows = tuple((key, _cells_of(text, columns)) for key, text in pairs)
+    """Documents kept as JSON text as a table, as :func:`document_table` shows them."""
+    pairs = texts.by_key()
+    keys = tuple(key for key, _ in pairs)
+    columns = texts.columns()
     return DocumentTable(
         projection,
         columns,
-        rows,
-        stale & {key for key, _ in pairs},
+        TextRows(keys, tuple(text for _, text in pairs), columns),
+        stale & frozenset(keys),
         version=version,
         checkpoint=checkpoint,
         position=position,
@@ -189,7 +234,7 @@ def _table_as_of(
         return answer
     return document_table_of_texts(
         projection,
-        answer.documents.items_in_order(),
+        answer.documents,
         stale,
         version=answer.version,
         checkpoint=answer.checkpoint,

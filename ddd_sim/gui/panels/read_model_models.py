@@ -15,6 +15,7 @@ from ddd_sim.gui.panels.read_model_data import (
     CacheFigures,
     DocumentTable,
     ReadModelsState,
+    TextRows,
     cell,
     document_table,
     document_table_of_texts,
@@ -33,6 +34,7 @@ __all__ = [
     "DocumentTableModel",
     "ProjectionLagModel",
     "ReadModelsState",
+    "TextRows",
     "cell",
     "diff_lines",
     "document_table",
@@ -178,7 +180,7 @@ class DocumentTableModel(_Table):
         same_shape = (
             table.projection == old.projection
             and table.columns == old.columns
-            and [key for key, _ in table.rows] == [key for key, _ in old.rows]
+            and tuple(table.row_keys()) == tuple(old.row_keys())
         )
         if same_shape:
             self.table = table
@@ -194,7 +196,7 @@ class DocumentTableModel(_Table):
 
     def is_stale(self, row: int) -> bool:
         """True if the document in ``row`` has events waiting for it."""
-        return self.table.rows[row][0] in self.table.stale
+        return self.table.row_keys()[row] in self.table.stale
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or index.row() >= len(self.table.rows):
