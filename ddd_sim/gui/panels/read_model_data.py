@@ -221,21 +221,20 @@ def _table_as_of(
     """
     projection, read_models = lag.projection, session.read_models
     checkpoint = read_models.checkpoint_at(projection, position)
-    stale = stale_keys(session, checkpoint, position)
     if (
         known is not None
         and known.position is not None
         and (known.projection, known.version, known.checkpoint)
         == (projection, lag.version, checkpoint)
     ):
-        return known.restamped(stale, position)
+        return known.restamped(stale_keys(session, checkpoint, position), position)
     answer = read_models.documents(projection, position)
     if isinstance(answer, StillFolding):
         return answer
     return document_table_of_texts(
         projection,
         answer.documents,
-        stale,
+        stale_keys(session, checkpoint, position),
         version=answer.version,
         checkpoint=answer.checkpoint,
         position=position,
