@@ -154,6 +154,26 @@ class ProjectionRunner:
                 f"unknown projection {name!r} (known: {known})"
             ) from None
 
+    def replica(self, name: str) -> tuple[ProjectionConsumer, tuple[str, ...]]:
+        """A fresh consumer of ``name``'s running version and the stored types
+        feeding it: the same fold, for replaying the log outside the store."""
+        running = self._consumer(name)
+        projection = running.projection
+        types = (
+            self._feeding(projection)
+            if projection.source == "integration"
+            else projection.event_types
+        )
+        consumer = ProjectionConsumer(
+            projection,
+            self._registry,
+            self._translators,
+            self._wire,
+            running.collection,
+            running.name,
+        )
+        return consumer, tuple(types)
+
     def reader(self, name: str) -> StoreReadModel:
         """The documents of a projection's running version."""
         return StoreReadModel(self._store, self._consumer(name).collection)

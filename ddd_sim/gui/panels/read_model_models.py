@@ -1,27 +1,47 @@
-"""What the read-model panel shows, read on the simulation thread, and its item models.
+"""The read-model panel's item models: thin adapters over immutable rows.
 
-:func:`read_models_state` runs on the simulation thread (through
-``controller.query``) and answers with immutable rows: every projection's
-lag, the cache's figures, one projection's documents already formatted as
-cells, and which of them are stale.  The item models only hold those rows.
+The rows come from :mod:`.read_model_data` (computed on the simulation
+thread); its names are re-exported here for the panel and its tests.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from ddd_sim.gui.panels.read_model_data import (
+    CacheFigures,
+    DocumentTable,
+    ReadModelsState,
+    TextRows,
+    cell,
+    document_table,
+    document_table_of_texts,
+    read_models_state,
+    stale_keys,
+)
 from ddd_sim.gui.theme import KIND_COLOURS
 from ddd_sim.runtime.projections import Lag
 from ddd_sim.runtime.read_model_diff import ReadModelDiff
-from ddd_sim.runtime.session.loads import wallets
-from ddd_sim.runtime.session.session import Session
 from ddd_sim.runtime.world.model import ProjectionRow
+
+__all__ = [
+    "CacheFigures",
+    "DiffModel",
+    "DocumentTable",
+    "DocumentTableModel",
+    "ProjectionLagModel",
+    "ReadModelsState",
+    "TextRows",
+    "cell",
+    "diff_lines",
+    "document_table",
+    "document_table_of_texts",
+    "read_models_state",
+    "stale_keys",
+]
 
 Index = QModelIndex | QPersistentModelIndex
 _NO_INDEX = QModelIndex()
@@ -29,137 +49,6 @@ STALE_COLOUR = QColor(KIND_COLOURS["compensation"])
 STALE_COLOUR.setAlpha(60)
 """Stale documents: the compensation orange, faint, behind the text."""
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-
-
-@dataclass(frozen=True, slots=True)
-class CacheFigures:
-    """The query cache's counters."""
-
-    hits: int
-    misses: int
-    invalidations: int
-    expirations: int
-    entries: int
-
-    @property
-    def hit_ratio(self) -> float:
-        """Hits over all lookups (0 before the first)."""
-        total = self.hits + self.misses
-        return self.hits / total if total else 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentTable:
-    """One projection's documents as cells: a column per top-level field."""
-
-    projection: str
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, tuple[str, ...]], ...]
-    """(document key, one cell per column), by key."""
-    stale: frozenset[str]
-    """Keys of documents that events the projection has not consumed yet touch."""
-    version: int = 0
-    checkpoint: int = 0
-    """The handler version and checkpoint the documents were read at."""
-
-    def restamped(self, stale: frozenset[str]) -> DocumentTable:
-        """The same documents with newly computed stale keys."""
-        keys = {key for key, _ in self.rows}
-        return replace(self, stale=stale & keys)
-
-
-@dataclass(frozen=True, slots=True)
-class ReadModelsState:
-    """Everything the panel renders of the runtime's read side, at one moment."""
-
-    lags: tuple[Lag, ...]
-    cache: CacheFigures
-    table: DocumentTable | None
-    handler_versions: tuple[int, ...]
-    wallets: tuple[tuple[str, tuple[str, ...]], ...]
-
-
-def cell(value: Any) -> str:
-    """A document value as one table cell: text as is, the rest as compact JSON."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, float):
-        return f"{value:.6g}"  # times and amounts: the digits a reader can use
-    return json.dumps(value, separators=(",", ":"), sort_keys=True)
-
-
-def document_table(
-    projection: str,
-    documents: Mapping[str, Mapping[str, Any]],
-    stale: frozenset[str],
-    lag: Lag | None = None,
-) -> DocumentTable:
-    """Documents as a table: columns are the union of their top-level fields."""
-    columns = sorted({name for doc in documents.values() for name in doc})
-    rows = tuple(
-        (key, tuple(cell(doc.get(name)) for name in columns))
-        for key, doc in sorted(documents.items())
-    )
-    return DocumentTable(
-        projection,
-        tuple(columns),
-        rows,
-        stale & set(documents),
-        version=lag.version if lag is not None else 0,
-        checkpoint=lag.checkpoint if lag is not None else 0,
-    )
-
-
-def stale_keys(session: Session, checkpoint: int) -> frozenset[str]:
-    """Keys touched by log entries past ``checkpoint``: each stream's id part.
-
-    A document keyed by an aggregate's id (an order, a wallet, a product) is
-    stale while its stream has events the projection has not read.
-    """
-    return frozenset(row.stream.split("-", 1)[-1] for row in session.rows[checkpoint:])
-
-
-def read_models_state(
-    session: Session, projection: str | None, known: DocumentTable | None = None
-) -> ReadModelsState:
-    """Lags, cache figures and one projection's documents (runs on the sim thread).
-
-    ``known`` is the table the panel already has: while the projection has
-    not moved since, its documents are not read again (only what is stale
-    is), so a stalled or idle read model costs almost nothing to watch.
-    """
-    shop = session.shop
-    if shop is None:
-        return ReadModelsState((), CacheFigures(0, 0, 0, 0, 0), None, (), ())
-    runner = shop.projections
-    lags = tuple(runner.lags())
-    table = None
-    versions: tuple[int, ...] = ()
-    if projection in runner.names():
-        lag = next(lag for lag in lags if lag.projection == projection)
-        stale = stale_keys(session, lag.checkpoint)
-        unmoved = known is not None and (
-            known.projection,
-            known.version,
-            known.checkpoint,
-        ) == (projection, lag.version, lag.checkpoint)
-        if known is not None and unmoved:
-            table = known.restamped(stale)
-        else:
-            documents = runner.reader(projection).all()
-            table = document_table(projection, documents, stale, lag)
-        versions = tuple(sorted(shop.handler_versions.get(projection, {})))
-    stats = shop.cache.stats
-    cache = CacheFigures(
-        stats.hits,
-        stats.misses,
-        stats.invalidations,
-        stats.expirations,
-        len(shop.cache),
-    )
-    return ReadModelsState(lags, cache, table, versions, wallets(session))
 
 
 class _Table(QAbstractTableModel):
@@ -291,7 +180,7 @@ class DocumentTableModel(_Table):
         same_shape = (
             table.projection == old.projection
             and table.columns == old.columns
-            and [key for key, _ in table.rows] == [key for key, _ in old.rows]
+            and tuple(table.row_keys()) == tuple(old.row_keys())
         )
         if same_shape:
             self.table = table
@@ -307,7 +196,7 @@ class DocumentTableModel(_Table):
 
     def is_stale(self, row: int) -> bool:
         """True if the document in ``row`` has events waiting for it."""
-        return self.table.rows[row][0] in self.table.stale
+        return self.table.row_keys()[row] in self.table.stale
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or index.row() >= len(self.table.rows):

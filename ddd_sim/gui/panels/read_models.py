@@ -2,19 +2,19 @@
 
 What the runtime knows now (documents, lags, cache counters) is asked of the
 simulation thread at most a few times a second; what the slider says (each
-projection's checkpoint as of the position) comes with every frame.  A
+projection's checkpoint as of the position) comes with every frame.  When
+the slider is not live, the documents shown are those the chosen
+projection held at its checkpoint then, folded on the simulation thread a
+slice per question (the panel says how far it got and asks again).  A
 rebuild runs on the simulation thread; its progress crosses back by a
 queued signal and a cancel crosses over by a thread-safe flag.
 """
 
 from __future__ import annotations
 
-import threading
-
-from PySide6.QtCore import QElapsedTimer, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QElapsedTimer, QModelIndex, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -37,85 +36,14 @@ from ddd_sim.gui.panels.read_model_models import (
     ReadModelsState,
     read_models_state,
 )
-from ddd_sim.gui.theme import MUTED
+from ddd_sim.gui.panels.read_model_parts import RebuildJob, pane, table_view
+from ddd_sim.gui.theme import ACCENT, KIND_COLOURS, MUTED
 from ddd_sim.runtime.projections import RebuildReport
+from ddd_sim.runtime.session.read_asof import StillFolding
 from ddd_sim.runtime.session.rows import Frame
-from ddd_sim.runtime.session.session import Session
 
 REFRESH_MS = 400
 """The runtime's read side is asked again at most this often while the log grows."""
-
-
-class RebuildJob(QObject):
-    """One rebuild: reports progress from the simulation thread, takes a cancel here.
-
-    Signals
-    -------
-    progressed(int, int)
-        Positions folded so far and the head being folded to (emitted on the
-        simulation thread; delivered queued on the GUI thread).
-    finished(object)
-        The :class:`RebuildReport` (completed or cancelled).
-    """
-
-    progressed = Signal(int, int)
-    finished = Signal(object)
-
-    def __init__(self, projection: str, version: int | None) -> None:
-        super().__init__()
-        self.projection = projection
-        self.version = version
-        self._cancelled = threading.Event()
-
-    def cancel(self) -> None:
-        """Ask the rebuild to stop at its next batch (the running model stays)."""
-        self._cancelled.set()
-
-    @property
-    def cancelled(self) -> bool:
-        """True once a cancel was asked for."""
-        return self._cancelled.is_set()
-
-    def report(self, done: int, total: int) -> bool:
-        """The progress callback (simulation thread): False stops the rebuild."""
-        self.progressed.emit(done, total)
-        return not self._cancelled.is_set()
-
-    def run(self, session: Session) -> RebuildReport:
-        """Rebuild on the simulation thread."""
-        if session.shop is None:
-            raise PermissionError("this session has no read models to rebuild")
-        return session.shop.rebuild(
-            self.projection, version=self.version, progress=self.report
-        )
-
-
-def _table() -> QTableView:
-    view = QTableView()
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setAlternatingRowColors(True)
-    view.setShowGrid(False)
-    view.setWordWrap(False)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(20)
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    view.horizontalHeader().setHighlightSections(False)
-    view.horizontalHeader().setDefaultAlignment(
-        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-    )
-    return view
-
-
-def _pane(*widgets: QWidget) -> QWidget:
-    """Widgets stacked in a column; the table among them takes the room."""
-    pane = QWidget()
-    column = QVBoxLayout(pane)
-    column.setContentsMargins(0, 4, 0, 0)
-    for widget in widgets:
-        grows = isinstance(widget, QTableView)
-        column.addWidget(widget, 1 if grows else 0)
-    return pane
 
 
 class ReadModelsPanel(QWidget):
@@ -135,6 +63,8 @@ class ReadModelsPanel(QWidget):
         self.diff = DiffModel()
         self.state: ReadModelsState | None = None
         self.projection: str | None = None
+        self.as_of: int | None = None
+        """The slider's position when it is not live (None: live)."""
         self.job: RebuildJob | None = None
         self.last_report: RebuildReport | None = None
         self.progress: QProgressDialog | None = None
@@ -152,12 +82,12 @@ class ReadModelsPanel(QWidget):
     # -- layout -----------------------------------------------------------------------
     def _build(self) -> None:
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._documents_pane(), "Documents")
-        self.tabs.addTab(self._diff_pane(), "Rebuild diff")
+        self.tabs.addTab(self._documentspane(), "Documents")
+        self.tabs.addTab(self._diffpane(), "Rebuild diff")
         self.balance = BalancePane(self.controller)
         self.tabs.addTab(self.balance, "Balance history")
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self._lag_pane())
+        split.addWidget(self._lagpane())
         split.addWidget(self.tabs)
         split.setStretchFactor(0, 0)  # the lag table keeps its width
         split.setStretchFactor(1, 1)
@@ -192,8 +122,8 @@ class ReadModelsPanel(QWidget):
         bar.addWidget(self.rebuild_button)
         return bar
 
-    def _lag_pane(self) -> QWidget:
-        self.lag_view = _table()
+    def _lagpane(self) -> QWidget:
+        self.lag_view = table_view()
         self.lag_view.setModel(self.lags)
         header = self.lag_view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -208,18 +138,20 @@ class ReadModelsPanel(QWidget):
         self.cache_label = QLabel("")
         self.cache_label.setStyleSheet(f"color: {MUTED};")
         self.cache_label.setWordWrap(True)
-        return _pane(self.lag_view, self.cache_label)
+        return pane(self.lag_view, self.cache_label)
 
-    def _documents_pane(self) -> QWidget:
-        self.document_view = _table()
+    def _documentspane(self) -> QWidget:
+        self.moment_label = QLabel("")
+        self.moment_label.setWordWrap(True)
+        self.document_view = table_view()
         self.document_view.setModel(self.documents)
         self.document_view.horizontalHeader().setDefaultSectionSize(130)
         self.stale_label = QLabel("")
         self.stale_label.setStyleSheet(f"color: {MUTED};")
-        return _pane(self.document_view, self.stale_label)
+        return pane(self.moment_label, self.document_view, self.stale_label)
 
-    def _diff_pane(self) -> QWidget:
-        self.diff_view = _table()
+    def _diffpane(self) -> QWidget:
+        self.diff_view = table_view()
         self.diff_view.setModel(self.diff)
         self.diff_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header = self.diff_view.horizontalHeader()
@@ -231,7 +163,7 @@ class ReadModelsPanel(QWidget):
             header.setSectionResizeMode(section, mode)
         self.diff_label = QLabel("No rebuild yet: rebuild a projection to see a diff.")
         self.diff_label.setWordWrap(True)
-        return _pane(self.diff_label, self.diff_view)
+        return pane(self.diff_label, self.diff_view)
 
     # -- frames and refreshes ---------------------------------------------------------
     def set_frame(self, frame: Frame) -> None:
@@ -251,6 +183,11 @@ class ReadModelsPanel(QWidget):
     def _show_as_of(self, frame: Frame) -> None:
         self.lags.set_as_of(frame.world.projections)
         self.balance.set_as_of(frame.world.sim_time)
+        position = None if frame.live else frame.position
+        if position != self.as_of:
+            self.as_of = position
+            if self.isVisible():  # a hidden panel asks when shown
+                self.refresh()
 
     def refresh(self) -> None:
         """Ask the runtime for lags, cache figures and the chosen documents."""
@@ -259,11 +196,11 @@ class ReadModelsPanel(QWidget):
             return
         self._asking = True
         self._since.start()
-        projection = self.projection
+        projection, as_of = self.projection, self.as_of
         known = self.documents.table if self._documents_current else None
         self._documents_current = True
         self.controller.query(
-            lambda s: read_models_state(s, projection, known), self._on_state
+            lambda s: read_models_state(s, projection, known, as_of), self._on_state
         )
 
     def _on_state(self, state: ReadModelsState) -> None:
@@ -279,9 +216,15 @@ class ReadModelsPanel(QWidget):
         if self.projection is None and names:
             self.choose(names[0])
             return
-        if state.table is not None and state.table.projection == self.projection:
+        folding = state.folding
+        if folding is not None and folding.projection == self.projection:
+            self._show_folding(folding)
+            self._again = True  # go on folding: the next slice, as of the slider
+        elif state.table is not None and state.table.projection == self.projection:
             self.documents.set_table(state.table)
+            self.document_view.setEnabled(True)
             self._show_versions(state.handler_versions)
+            self._show_moment()
         self._show_lag()
         cache = state.cache
         self.cache_label.setText(
@@ -308,19 +251,45 @@ class ReadModelsPanel(QWidget):
             self.lag_label.setText("")
             return
         stalled = "  STALLED" if lag.stalled else ""
+        now = "" if self.as_of is None else "now: "  # the table is of another time
         self.lag_label.setText(
-            f"v{lag.version} · checkpoint {lag.checkpoint:,} · "
+            f"{now}v{lag.version} · checkpoint {lag.checkpoint:,} · "
             f"{lag.events:,} events / {lag.sim_ms:,.0f} sim ms behind{stalled}"
         )
+
+    def _show_moment(self) -> None:
+        """Say which moment the table shows: live, or as of which position."""
         table = self.documents.table
         stale = len(table.stale)
-        self.stale_label.setText(
-            f"{len(table.rows):,} documents (as of the head)"
-            + (
-                f" · {stale:,} stale (highlighted): events wait for them"
-                if stale
-                else ""
+        if table.position is None:
+            self.moment_label.setText(
+                f"Live: the documents now, at checkpoint {table.checkpoint:,}"
             )
+            self.moment_label.setStyleSheet(f"color: {MUTED};")
+            waiting = "events wait for them"
+        else:
+            self.moment_label.setText(
+                f"As of position {table.position:,} (checkpoint "
+                f"{table.checkpoint:,}): the documents the projection held then"
+            )
+            self.moment_label.setStyleSheet(f"color: {ACCENT}; font-weight: bold;")
+            waiting = f"events up to position {table.position:,} waited for them"
+        self.stale_label.setText(
+            f"{len(table.rows):,} documents"
+            + (f" · {stale:,} stale (highlighted): {waiting}" if stale else "")
+        )
+
+    def _show_folding(self, folding: StillFolding) -> None:
+        """The fold is not there yet: say how far, grey the table it will replace."""
+        self.document_view.setEnabled(False)
+        self.moment_label.setStyleSheet(f"color: {KIND_COLOURS['breaker']};")
+        self.moment_label.setText(
+            f"Computing {folding.projection} as of position {folding.position:,}: "
+            f"folding the log to checkpoint {folding.checkpoint:,}… "
+            f"{folding.fraction:.0%}"
+        )
+        self.stale_label.setText(
+            "Greyed: the table shown before, until the fold is done"
         )
 
     def _show_versions(self, versions: tuple[int, ...]) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ddd_sim.runtime.session.classify import classify
+from ddd_sim.runtime.session.read_asof import ReadModelsAsOf
 from ddd_sim.runtime.session.rows import EventDetail, EventRow, Frame, RunFigures
 from ddd_sim.runtime.simulation.driver import TickDriver
 from ddd_sim.runtime.world.index import WorldIndex
@@ -57,6 +58,8 @@ class Session:
         self._context_of = context_of or self._owner
         self._saver = saver
         self.index = WorldIndex()
+        self.read_models = ReadModelsAsOf(self)
+        """Each projection's documents as of a position (folded when first asked)."""
         self.rows: list[EventRow] = []
         self._ticks: deque[tuple[float, int]] = deque(maxlen=20)
         self.stored_head = 0
