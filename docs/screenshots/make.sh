@@ -24,4 +24,5 @@ gui --at 30 --focus faults --screenshot "$here/faults.png"
 # a projection stalled: read models behind the log, stale rows marked
 lag="$work/lag.db"
 "$python" -m ddd_sim gui --db "$lag" --size 1600x1000 --quit --scenario projection_lag \
-    --run-until 30 --at 20 --focus read_models --screenshot "$here/read-models.png"
+    --run-until 30 --at 25 --select sales --focus read_models \
+    --screenshot "$here/read-models.png"

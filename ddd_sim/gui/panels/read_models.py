@@ -74,6 +74,7 @@ class ReadModelsPanel(QWidget):
         self._since = QElapsedTimer()
         self._build()
         controller.error.connect(self._on_error)
+        controller.context_selected.connect(self._on_context_selected)
         frame = controller.frame
         if frame is not None:
             self._show_as_of(frame)
@@ -325,6 +326,15 @@ class ReadModelsPanel(QWidget):
     def _on_chosen(self, projection: str) -> None:
         if projection and projection != self.projection:
             self.choose(projection)
+
+    def _on_context_selected(self, context: str) -> None:
+        """A context selected anywhere shows its own read model most behind then."""
+        frame = self.controller.frame
+        if frame is None:
+            return
+        own = [p for p in frame.world.projections if p.name.startswith(f"{context}.")]
+        if own:
+            self.choose(max(own, key=lambda p: p.lag_events).name)
 
     def _on_lag_clicked(self, index: QModelIndex) -> None:
         self.choose(self.lags.name_at(index.row()))
