@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QApplication, QComboBox, QListWidget
 from pytestqt.qtbot import QtBot
 
 from ddd_sim.gui.controller import SessionController
-from ddd_sim.gui.panels.commands import CommandsPanel, OrderForm
+from ddd_sim.gui.panels.commands import CommandsPanel
+from ddd_sim.gui.panels.form_widgets import OrderForm
 from ddd_sim.gui.theme import apply_theme
 from ddd_sim.runtime.session.session import Session
 from ddd_sim.runtime.world.model import World

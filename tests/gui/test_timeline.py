@@ -14,7 +14,8 @@ from pytestqt.qtbot import QtBot
 
 from ddd_sim.gui.controller import SessionController
 from ddd_sim.gui.panels.timeline import TimelinePanel
-from ddd_sim.gui.panels.timeline_data import LANE_INDEX, SAGA_GROUP_NAMES
+from ddd_sim.gui.panels.timeline_columns import LANE_INDEX
+from ddd_sim.gui.panels.timeline_spans import SAGA_GROUP_NAMES
 from ddd_sim.gui.theme import apply_theme
 from ddd_sim.runtime.session.rows import KINDS, EventRow
 from ddd_sim.runtime.world.model import World

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 
 from ddd_sim.gui.controller import SessionController
 from ddd_sim.gui.panels.command_forms import FAULT_FIELDS, parse_fault
-from ddd_sim.gui.panels.commands import ERROR, OK, FormField, line_edit
 from ddd_sim.gui.panels.fault_models import ActiveFaultsModel
+from ddd_sim.gui.panels.form_widgets import ERROR, OK, FormField, line_edit
 from ddd_sim.gui.theme import KIND_COLOURS, MUTED
 from ddd_sim.gui.widgets import ResponsiveSplitter
 from ddd_sim.runtime.session.load import inject_now

@@ -6,7 +6,7 @@ lane; fault windows shade their target's lane; breaker states are bands
 along the bottom of their target's lane.  Everything after the slider's
 position is hidden and the playhead sits at its simulated time.  The plot
 items are built once and only get ``setData``/``setOpts``; the numbers come
-from :mod:`~ddd_sim.gui.panels.timeline_data`.  (``ddd_sim.gui``, this
+from :mod:`.timeline_data` and :mod:`.timeline_spans`.  (``ddd_sim.gui``, this
 package's parent, has imported PySide6 before pyqtgraph is imported here.)
 """
 
@@ -22,16 +22,18 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from ddd_sim.gui.controller import SessionController
+from ddd_sim.gui.panels.timeline_columns import Bars
 from ddd_sim.gui.panels.timeline_data import (
     BULK_ROWS,
     INGEST_ROWS,
-    Bars,
-    SagaSpans,
     TimelineData,
+    tick_segments,
+)
+from ddd_sim.gui.panels.timeline_spans import (
+    SagaSpans,
     breaker_windows,
     fault_windows,
     saga_bars,
-    tick_segments,
     window_bars,
 )
 from ddd_sim.gui.theme import (
