@@ -104,7 +104,7 @@ def test_moving_back_counts_only_what_had_happened(
 def test_a_large_batch_is_counted_in_slices_until_every_row_is(
     qtbot: QtBot, controller: SessionController, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("ddd_sim.gui.panels.metrics.INGEST_ROWS", 50)
+    monkeypatch.setattr("ddd_sim.gui.panels.row_feed.INGEST_ROWS", 50)
     answers: list[tuple[EventRow, ...]] = []
     controller.query(lambda s: tuple(s.rows), answers.append)
     qtbot.waitUntil(lambda: bool(answers), timeout=5_000)

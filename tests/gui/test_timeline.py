@@ -78,7 +78,7 @@ def test_every_entry_up_to_the_position_is_a_mark_of_its_kind(
 def test_a_large_batch_is_taken_in_slices_until_every_row_is_kept(
     qtbot: QtBot, controller: SessionController, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("ddd_sim.gui.panels.timeline.INGEST_ROWS", 50)
+    monkeypatch.setattr("ddd_sim.gui.panels.row_feed.INGEST_ROWS", 50)
     rows = _rows(qtbot, controller)
     assert len(rows) > 3 * 50
     panel = TimelinePanel(controller)
