@@ -33,7 +33,7 @@ from ddd_sim.gui.panels.form_widgets import (
 )
 from ddd_sim.gui.panels.load_box import LoadBox
 from ddd_sim.gui.theme import MUTED
-from ddd_sim.gui.widgets import ResponsiveSplitter
+from ddd_sim.gui.widgets import PanelWidget, ResponsiveSplitter
 from ddd_sim.runtime.session.load import FormKnowledge, form_knowledge
 from ddd_sim.runtime.session.rows import Frame
 from ddd_sim.runtime.world.model import World
@@ -65,7 +65,7 @@ def describe(command: Command) -> str:
     return f"{type(command).__name__} sent"
 
 
-class CommandsPanel(QWidget):
+class CommandsPanel(PanelWidget):
     """Forms for the shop's commands and a load generator."""
 
     title = "Commands"
@@ -74,9 +74,7 @@ class CommandsPanel(QWidget):
     def __init__(
         self, controller: SessionController, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName(self.object_name)
-        self.controller = controller
+        super().__init__(controller, parent)
         self.sent_orders: set[str] = set()
         self.waiting: str | None = None  # what was sent and not yet answered
         self._since = QElapsedTimer()

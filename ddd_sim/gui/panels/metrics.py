@@ -32,6 +32,7 @@ from ddd_sim.gui.theme import (
     STATUS_COLOURS,
     TEXT,
 )
+from ddd_sim.gui.widgets import PanelWidget
 from ddd_sim.runtime.session.rows import EventRow, Frame
 
 ENTRIES_COLOUR = KIND_COLOURS["domain"]
@@ -48,7 +49,7 @@ def _fill(colour: str, alpha: int = 60) -> Any:
     return pg.mkBrush(shade)
 
 
-class MetricsPanel(QWidget):
+class MetricsPanel(PanelWidget):
     """Rates and totals over simulated time, as of the slider."""
 
     title = "Metrics"
@@ -57,9 +58,7 @@ class MetricsPanel(QWidget):
     def __init__(
         self, controller: SessionController, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName(self.object_name)
-        self.controller = controller
+        super().__init__(controller, parent)
         self.data = MetricsData()
         self.position = 0
         self.now = 0.0

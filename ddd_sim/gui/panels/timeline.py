@@ -45,6 +45,7 @@ from ddd_sim.gui.theme import (
     STATUS_COLOURS,
     TEXT,
 )
+from ddd_sim.gui.widgets import PanelWidget
 from ddd_sim.runtime.session.rows import KINDS, LANES, EventRow, Frame
 from ddd_sim.runtime.world.model import World
 
@@ -95,7 +96,7 @@ def _legend_html() -> str:
     )
 
 
-class TimelinePanel(QWidget):
+class TimelinePanel(PanelWidget):
     """Swimlanes of the log as of the slider; click a mark to select it everywhere."""
 
     title = "Timeline"
@@ -104,9 +105,7 @@ class TimelinePanel(QWidget):
     def __init__(
         self, controller: SessionController, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName(self.object_name)
-        self.controller = controller
+        super().__init__(controller, parent)
         self.data = TimelineData()
         self.position = 0
         self.world: World | None = None
