@@ -4,13 +4,16 @@ A script, not a test: run it on demand (offscreen works) and read the table.
 
 1. **Open**: a session file holding a run (``--db``; ``bench_asof.py --db
    FILE --events 1000000`` makes one) is opened, its log folded, the window
-   shown; "interactive" is when the first frame has been rendered.
+   shown; "interactive" is when the first frame has been rendered.  The
+   window is then closed and deleted: the live part runs with one session in
+   memory (without ``--db`` only the live part runs).
 2. **Slider**: ``--moves`` random positions.  For each, the as-of world is
    computed (what the worker does) and the window renders that frame and
    repaints (what the GUI thread does), timed apart.
-3. **Live**: a new run at ``--rate`` orders per simulated second plays at
-   speed 1 for ``--live-seconds`` wall seconds; a 2 ms timer on the GUI thread
-   measures how late the event loop serves it (stalls).
+3. **Live**: a new run at ``--rate`` orders per simulated second (or the
+   built-in ``--live-scenario``) plays at speed 1 for ``--live-seconds`` wall
+   seconds; a 2 ms timer on the GUI thread measures how late the event loop
+   serves it (stalls).
 4. **Memory**: peak resident set size.
 
 Targets (issue 5): as-of p95 <= 16 ms, repaint p95 <= 50 ms, stalls p99 <= 20
@@ -22,15 +25,17 @@ ms and max <= 50 ms, open to interactive <= 3 s, RSS <= 1.5 GB.
 from __future__ import annotations
 
 import argparse
+import gc
 import random
 import resource
 import statistics
 import tempfile
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, QTimer
 
 from ddd_sim.bootstrap import open_session, projection_names
 from ddd_sim.gui.app import application, open_window, wait_until
@@ -38,7 +43,12 @@ from ddd_sim.gui.main_window import MainWindow
 from ddd_sim.gui.opening import OpenRequest
 from ddd_sim.runtime.session.rows import Frame
 from ddd_sim.runtime.session.session import Session
-from ddd_sim.sim.scenario import parse_scenario
+from ddd_sim.sim.scenario import (
+    Scenario,
+    builtin_scenario,
+    load_scenario,
+    parse_scenario,
+)
 
 LIVE = """
 name = "live benchmark"
@@ -90,7 +100,16 @@ def timed_panels(window: MainWindow) -> None:
         panel.set_frame = timed
 
 
-def open_and_scrub(db: Path, moves: int) -> list[str]:
+def close_window(window: MainWindow) -> None:
+    """Close a window and let Qt delete it (its session closes with it)."""
+    window.close()
+    window.deleteLater()
+    # processEvents() leaves deferred deletes alone: deliver them now
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    wait_until(lambda: False, timeout=0.2)
+
+
+def open_and_scrub(db: Path, moves: int) -> tuple[list[str], weakref.ref[Session]]:
     started = time.perf_counter()
     session = open_session(db, fold=False)  # as the workbench opens a session
     window = open_window(session, no_opener, remember_layout=False)
@@ -125,7 +144,7 @@ def open_and_scrub(db: Path, moves: int) -> list[str]:
         t2 = time.perf_counter()
         as_of.append((t1 - t0) * 1000)
         repaint.append((t2 - t1) * 1000)
-    window.close()
+    close_window(window)
     return [
         f"session: {db} ({head:,} events)",
         f"open: interactive after {interactive:.2f} s, whole log folded after "
@@ -133,10 +152,13 @@ def open_and_scrub(db: Path, moves: int) -> list[str]:
         f"{'ms':<38}{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}",
         row("slider: as-of world", as_of),
         row("slider: render + repaint", repaint),
-    ]
+    ], weakref.ref(session)
 
 
-def live_stalls(rate: float, seconds: float) -> list[str]:
+def live_scenario(rate: float, name: str | None) -> Scenario:
+    """A built-in scenario by name, or orders at ``rate`` over a large shop."""
+    if name is not None:
+        return load_scenario(builtin_scenario(name), projections=projection_names())
     products = "\n".join(
         f'[[products]]\nid = "PROD-{i:03d}"\nstock = 100000000\nprice = "{10 + i}.00"\n'
         for i in range(20)
@@ -146,7 +168,11 @@ def live_stalls(rate: float, seconds: float) -> list[str]:
         for i in range(50)
     )
     text = LIVE.format(rate=rate, products=products, customers=customers)
-    scenario = parse_scenario(text, "live.toml", projections=projection_names())
+    return parse_scenario(text, "live.toml", projections=projection_names())
+
+
+def live_stalls(rate: float, seconds: float, name: str | None = None) -> list[str]:
+    scenario = live_scenario(rate, name)
     session = open_session(Path(tempfile.mkdtemp()) / "live.db", scenario, fast=True)
     window = open_window(session, no_opener, remember_layout=False)
     timed_panels(window)
@@ -172,11 +198,12 @@ def live_stalls(rate: float, seconds: float) -> list[str]:
     wait_until(lambda: False, timeout=seconds)
     timer.stop()
     figures = controller.frame.figures if controller.frame else None
-    window.close()
+    close_window(window)
     sim_time = figures.sim_time if figures else 0.0
     head = figures.head if figures else 0
+    what = name or f"{rate:g} orders/s"
     return [
-        f"live: {rate:g} orders/s simulated for {seconds:g} s wall: "
+        f"live: {what} simulated for {seconds:g} s wall: "
         f"reached t = {sim_time:.1f} s simulated, {head:,} events",
         row("GUI event-loop stall", gaps),
     ]
@@ -184,14 +211,23 @@ def live_stalls(rate: float, seconds: float) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--db", type=Path, help="a session to open and scrub")
     parser.add_argument("--moves", type=int, default=100)
     parser.add_argument("--rate", type=float, default=500.0)
     parser.add_argument("--live-seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--live-scenario", help="run a built-in scenario live instead of --rate"
+    )
     args = parser.parse_args()
     application()
-    lines = open_and_scrub(args.db, args.moves)
-    lines += live_stalls(args.rate, args.live_seconds)
+    lines: list[str] = []
+    if args.db is not None:
+        lines, first = open_and_scrub(args.db, args.moves)
+        # the live part measures one session in memory: the first must be gone
+        gc.collect()
+        if first() is not None:
+            raise SystemExit("the first session is still referenced after closing")
+    lines += live_stalls(args.rate, args.live_seconds, args.live_scenario)
     lines.append(f"peak RSS {peak_mb():,.0f} MB")
     lines.append("set_frame per panel, ms (all frames of both parts):")
     for name, values in sorted(PANEL_MS.items()):

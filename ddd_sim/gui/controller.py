@@ -49,6 +49,7 @@ class SessionController(QObject):
         self.frame: Frame | None = None
         self._ids = itertools.count(1)
         self._callbacks: dict[int, Callable[[Any], None] | None] = {}
+        self.closed = False
         self._thread = QThread()
         self._thread.setObjectName("simulation")
         self._worker = SimulationWorker(session)
@@ -104,6 +105,8 @@ class SessionController(QObject):
     # -- being told -----------------------------------------------------------------
     @Slot(object)
     def _on_frame(self, frame: Frame) -> None:
+        if self.closed:
+            return
         self.frame = frame
         self.frame_ready.emit(frame)
 
@@ -121,6 +124,10 @@ class SessionController(QObject):
     # -- closing --------------------------------------------------------------------
     def shutdown(self) -> None:
         """Stop the worker, close the session and end the thread (waits)."""
+        # answers and frames queued before the stop would reach panels being
+        # deleted: forget who asked
+        self.closed = True
+        self._callbacks.clear()
         if not self._thread.isRunning():
             return
         self._stop.emit()

@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QSplitter, QWidget
 
+from ddd_sim.gui.controller import SessionController
+
 
 class ResponsiveSplitter(QSplitter):
     """Side by side when there is room, one above the other in a narrow dock."""
@@ -20,3 +22,17 @@ class ResponsiveSplitter(QSplitter):
         if self.orientation() != wanted:
             self.setOrientation(wanted)
         super().resizeEvent(event)
+
+
+class PanelWidget(QWidget):
+    """A panel over one session: ``object_name`` keys its dock, ``title`` labels it."""
+
+    title = ""
+    object_name = ""
+
+    def __init__(
+        self, controller: SessionController, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName(self.object_name)
+        self.controller = controller

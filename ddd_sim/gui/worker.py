@@ -4,7 +4,9 @@ Every operation on the session (stepping, commands, faults, queries) runs
 here, one at a time, in the order asked.  What comes back to the GUI thread
 is immutable: frames and query answers, by queued signals.  A pacing timer
 runs the simulation forward while playing and emits at most one frame per
-timer period, so the GUI is never flooded.
+timer period, so the GUI is never flooded.  What the session has folded is
+kept out of the garbage collector's full walks (:mod:`ddd_sim.gui.heap`),
+which would otherwise stop both threads on a large log.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
+from ddd_sim.gui.heap import HeapKeeper
 from ddd_sim.runtime.session.rows import EventRow
 from ddd_sim.runtime.session.session import Session
 from ddd_sim.shared.errors import DddSimError
@@ -50,6 +53,7 @@ class SimulationWorker(QObject):
         self._pending: list[EventRow] = []
         self._changed: set[str] = set()
         self._timer: QTimer | None = None
+        self.heap = HeapKeeper()
 
     @Slot()
     def start(self) -> None:
@@ -69,6 +73,7 @@ class SimulationWorker(QObject):
             self._timer = None
         self.session.pause()
         self.session.close()
+        self.heap.release()
         # die where the window lives: the thread ends right after this
         app = QCoreApplication.instance()
         if app is not None:
@@ -83,6 +88,7 @@ class SimulationWorker(QObject):
                 session.pause()
                 self.failed.emit(0, str(exc))
                 return
+        self.heap.folded(session.index.head)
         new = session.take_new_rows()
         if new:
             self._pending.extend(new)
@@ -114,6 +120,7 @@ class SimulationWorker(QObject):
             return
         if mutates:
             self.session.catch_up()
+            self.heap.folded(self.session.index.head)
             self._pending.extend(self.session.take_new_rows())
             self._changed.add("log")
             self._emit(set())

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from ddd_sim.bootstrap import open_session, projection_names
 from ddd_sim.gui.controller import SessionController
-from ddd_sim.runtime.session.rows import Frame
+from ddd_sim.gui.theme import apply_theme
+from ddd_sim.runtime.session.rows import EventRow, Frame
 from ddd_sim.runtime.session.session import Session
 from ddd_sim.sim.scenario import builtin_scenario, load_scenario
 
 SessionFactory = Callable[..., Session]
+T = TypeVar("T")
+P = TypeVar("P", bound=QWidget)
 
 
 @pytest.fixture
@@ -54,3 +59,68 @@ def next_frame(qtbot: QtBot, controller: SessionController) -> Frame:
     frame = blocker.args[0]
     assert isinstance(frame, Frame)
     return frame
+
+
+def ask(
+    qtbot: QtBot, controller: SessionController, question: Callable[[Session], T]
+) -> T:
+    """The simulation thread's answer to a question, independently of any panel."""
+    answers: list[T] = []
+    controller.query(question, answers.append)
+    qtbot.waitUntil(lambda: bool(answers), timeout=10_000)
+    return answers[0]
+
+
+def session_rows(qtbot: QtBot, controller: SessionController) -> tuple[EventRow, ...]:
+    """Every row the session has folded, asked of the simulation thread."""
+    return ask(qtbot, controller, lambda s: tuple(s.rows))
+
+
+def show_panel(
+    qtbot: QtBot,
+    controller: SessionController,
+    panel: P,
+    size: tuple[int, int] = (900, 500),
+) -> P:
+    """Show a panel in the workbench's theme, fed the controller's frames."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_theme(app)  # as the workbench does, so the pictures look as a user sees
+    qtbot.addWidget(panel)
+    panel.resize(*size)
+    panel.show()
+    qtbot.waitExposed(panel)
+    controller.frame_ready.connect(panel.set_frame)  # type: ignore[attr-defined]
+    return panel
+
+
+def taken_in_slices(
+    qtbot: QtBot,
+    controller: SessionController,
+    make_panel: Callable[[SessionController], P],
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[P, tuple[EventRow, ...]]:
+    """A plotting panel made while slices are 50 rows: it must take the run in
+    several slices, one per event-loop turn, and end up with every row."""
+    monkeypatch.setattr("ddd_sim.gui.panels.row_feed.INGEST_ROWS", 50)
+    rows = session_rows(qtbot, controller)
+    assert len(rows) > 3 * 50
+    panel = make_panel(controller)
+    qtbot.addWidget(panel)
+    plotting: Any = panel  # the timeline or the metrics: both keep ``data``
+    data = plotting.data
+    batches: list[int] = []
+    take = data.append
+
+    def counted(batch: list[EventRow]) -> int:
+        batches.append(len(batch))
+        result: int = take(batch)
+        return result
+
+    data.append = counted
+    qtbot.waitUntil(lambda: data.last_position > 0, timeout=5_000)
+    qtbot.waitUntil(lambda: not plotting.ingesting, timeout=5_000)
+    assert len([b for b in batches if b]) > 3
+    assert max(batches) == 50
+    assert data.last_position == rows[-1].position
+    return panel, rows

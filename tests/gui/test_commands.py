@@ -2,37 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QListWidget
+from PySide6.QtWidgets import QComboBox, QListWidget
 from pytestqt.qtbot import QtBot
 
 from ddd_sim.gui.controller import SessionController
-from ddd_sim.gui.panels.commands import CommandsPanel, OrderForm
-from ddd_sim.gui.theme import apply_theme
-from ddd_sim.runtime.session.session import Session
+from ddd_sim.gui.panels.commands import CommandsPanel
+from ddd_sim.gui.panels.form_widgets import OrderForm
 from ddd_sim.runtime.world.model import World
-from tests.gui.conftest import next_frame
+from tests.gui.conftest import ask, next_frame, show_panel
 
 SHOTS = Path(__file__).parent / "screenshots"
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints"
 )
 T = TypeVar("T")
-
-
-def ask(
-    qtbot: QtBot, controller: SessionController, question: Callable[[Session], T]
-) -> T:
-    """The simulation thread's answer, independently of the panel."""
-    answers: list[T] = []
-    controller.query(question, answers.append)
-    qtbot.waitUntil(lambda: bool(answers), timeout=10_000)
-    return answers[0]
 
 
 def head_world(qtbot: QtBot, controller: SessionController) -> World:
@@ -44,15 +32,7 @@ def head(qtbot: QtBot, controller: SessionController) -> int:
 
 
 def ready_panel(qtbot: QtBot, controller: SessionController) -> CommandsPanel:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    apply_theme(app)
-    panel = CommandsPanel(controller)
-    qtbot.addWidget(panel)
-    panel.resize(900, 500)
-    panel.show()
-    qtbot.waitExposed(panel)
-    controller.frame_ready.connect(panel.set_frame)
+    panel = show_panel(qtbot, controller, CommandsPanel(controller))
     controller.move_to(None)
     next_frame(qtbot, controller)
     return panel

@@ -8,28 +8,19 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from ddd_sim.gui.controller import SessionController
 from ddd_sim.gui.panels.context_map import ContextMapPanel
 from ddd_sim.gui.panels.context_map_data import PROCESS_NODE, EdgeTraffic
-from ddd_sim.gui.theme import apply_theme
 from ddd_sim.runtime.catalog import shop_catalog
 from ddd_sim.runtime.session.rows import EventRow
-from tests.gui.conftest import next_frame
+from tests.gui.conftest import next_frame, session_rows, show_panel
 
 SHOTS = Path(__file__).parent / "screenshots"
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints"
 )
-
-
-def session_rows(qtbot: QtBot, controller: SessionController) -> tuple[EventRow, ...]:
-    answers: list[tuple[EventRow, ...]] = []
-    controller.query(lambda s: tuple(s.rows), answers.append)
-    qtbot.waitUntil(lambda: bool(answers), timeout=5_000)
-    return answers[0]
 
 
 def expected_counts(
@@ -49,15 +40,7 @@ def expected_counts(
 
 
 def ready_panel(qtbot: QtBot, controller: SessionController) -> ContextMapPanel:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    apply_theme(app)
-    panel = ContextMapPanel(controller)
-    qtbot.addWidget(panel)
-    panel.resize(900, 500)
-    panel.show()
-    qtbot.waitExposed(panel)
-    controller.frame_ready.connect(panel.set_frame)
+    panel = show_panel(qtbot, controller, ContextMapPanel(controller))
     qtbot.waitUntil(lambda: panel.traffic.head > 0, timeout=5_000)
     return panel
 

@@ -51,3 +51,14 @@ def test_a_refused_change_is_reported_and_changes_nothing(
     controller.query(lambda s: s.store.head_position(), heads.append)
     qtbot.waitUntil(lambda: bool(heads), timeout=5_000)
     assert heads[0] == head
+
+
+def test_after_closing_no_answer_reaches_the_asker(
+    qtbot: QtBot, controller: SessionController
+) -> None:
+    answers: list[object] = []
+    controller.query(lambda s: s.index.head, answers.append)
+    controller.shutdown()
+    qtbot.wait(50)
+    assert answers == []
+    assert controller.closed

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -18,25 +17,16 @@ from ddd_sim.gui.panels.event_models import (
     StreamListModel,
 )
 from ddd_sim.gui.panels.event_store import EventStorePanel
-from ddd_sim.gui.theme import apply_theme
 from ddd_sim.runtime.session.rows import EventRow
 from ddd_sim.runtime.session.session import Session
 from ddd_sim.shared.events import NewEvent
-from tests.gui.conftest import SessionFactory, next_frame
+from tests.gui.conftest import SessionFactory, next_frame, session_rows, show_panel
 
 SHOTS = Path(__file__).parent / "screenshots"
 # the offscreen platform says so whenever a window is shown; nothing is wrong
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints"
 )
-
-
-def session_rows(qtbot: QtBot, controller: SessionController) -> tuple[EventRow, ...]:
-    """The session's own rows, asked of the simulation thread."""
-    answers: list[tuple[EventRow, ...]] = []
-    controller.query(lambda s: tuple(s.rows), answers.append)
-    qtbot.waitUntil(lambda: bool(answers), timeout=5_000)
-    return answers[0]
 
 
 def save_shot(panel: EventStorePanel, name: str) -> None:
@@ -46,15 +36,7 @@ def save_shot(panel: EventStorePanel, name: str) -> None:
 
 
 def ready_panel(qtbot: QtBot, controller: SessionController) -> EventStorePanel:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    apply_theme(app)  # as the workbench does, so the pictures look as a user sees
-    panel = EventStorePanel(controller)
-    qtbot.addWidget(panel)
-    panel.resize(1000, 560)
-    panel.show()
-    qtbot.waitExposed(panel)
-    controller.frame_ready.connect(panel.set_frame)
+    panel = show_panel(qtbot, controller, EventStorePanel(controller), (1000, 560))
     qtbot.waitUntil(lambda: panel.events.rowCount() > 0, timeout=5_000)
     return panel
 

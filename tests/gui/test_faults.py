@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QPushButton
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from ddd_sim.gui.controller import SessionController
 from ddd_sim.gui.panels.fault_models import ActiveFaultsModel
 from ddd_sim.gui.panels.faults import FaultsPanel
-from ddd_sim.gui.theme import apply_theme
 from ddd_sim.runtime.session.rows import EventRow
-from ddd_sim.runtime.session.session import Session
 from ddd_sim.runtime.world.model import FaultRow
-from tests.gui.conftest import next_frame
+from tests.gui.conftest import ask, next_frame, show_panel
 
 SHOTS = Path(__file__).parent / "screenshots"
 pytestmark = pytest.mark.qt_log_ignore(
@@ -28,25 +25,8 @@ pytestmark = pytest.mark.qt_log_ignore(
 T = TypeVar("T")
 
 
-def ask(
-    qtbot: QtBot, controller: SessionController, question: Callable[[Session], T]
-) -> T:
-    answers: list[T] = []
-    controller.query(question, answers.append)
-    qtbot.waitUntil(lambda: bool(answers), timeout=10_000)
-    return answers[0]
-
-
 def ready_panel(qtbot: QtBot, controller: SessionController) -> FaultsPanel:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    apply_theme(app)
-    panel = FaultsPanel(controller)
-    qtbot.addWidget(panel)
-    panel.resize(900, 500)
-    panel.show()
-    qtbot.waitExposed(panel)
-    controller.frame_ready.connect(panel.set_frame)
+    panel = show_panel(qtbot, controller, FaultsPanel(controller))
     controller.move_to(None)
     next_frame(qtbot, controller)
     qtbot.waitUntil(lambda: bool(panel.projections), timeout=10_000)

@@ -14,7 +14,7 @@ from ddd_sim.gui.controller import SessionController
 from ddd_sim.gui.panels.metrics import MetricsPanel
 from ddd_sim.gui.theme import apply_theme
 from ddd_sim.runtime.session.rows import EventRow
-from tests.gui.conftest import next_frame
+from tests.gui.conftest import next_frame, session_rows, show_panel, taken_in_slices
 
 SHOTS = Path(__file__).parent / "screenshots"
 pytestmark = pytest.mark.qt_log_ignore(
@@ -22,19 +22,8 @@ pytestmark = pytest.mark.qt_log_ignore(
 )
 
 
-def _rows(qtbot: QtBot, controller: SessionController) -> tuple[EventRow, ...]:
-    answers: list[tuple[EventRow, ...]] = []
-    controller.query(lambda s: tuple(s.rows), answers.append)
-    qtbot.waitUntil(lambda: bool(answers), timeout=5_000)
-    return answers[0]
-
-
 def _panel(qtbot: QtBot, controller: SessionController) -> MetricsPanel:
-    panel = MetricsPanel(controller)
-    qtbot.addWidget(panel)
-    panel.resize(900, 500)
-    panel.show()
-    controller.frame_ready.connect(panel.set_frame)
+    panel = show_panel(qtbot, controller, MetricsPanel(controller))
     qtbot.waitUntil(
         lambda: panel.shown is not None and not panel.ingesting, timeout=5_000
     )
@@ -53,7 +42,7 @@ def test_the_plots_show_what_the_log_says(
     qtbot: QtBot, controller: SessionController
 ) -> None:
     panel = _panel(qtbot, controller)
-    rows = _rows(qtbot, controller)
+    rows = session_rows(qtbot, controller)
     now = controller.frame.world.sim_time  # type: ignore[union-attr]
     bins = int(now) + 1
     x, y = panel.entries_curve.getData()
@@ -81,7 +70,7 @@ def test_moving_back_counts_only_what_had_happened(
     qtbot: QtBot, controller: SessionController
 ) -> None:
     panel = _panel(qtbot, controller)
-    rows = _rows(qtbot, controller)
+    rows = session_rows(qtbot, controller)
     controller.move_to(250)
     frame = next_frame(qtbot, controller)
     then = [r for r in rows if r.position <= 250]
@@ -104,29 +93,8 @@ def test_moving_back_counts_only_what_had_happened(
 def test_a_large_batch_is_counted_in_slices_until_every_row_is(
     qtbot: QtBot, controller: SessionController, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("ddd_sim.gui.panels.metrics.INGEST_ROWS", 50)
-    answers: list[tuple[EventRow, ...]] = []
-    controller.query(lambda s: tuple(s.rows), answers.append)
-    qtbot.waitUntil(lambda: bool(answers), timeout=5_000)
-    rows = answers[0]
-    assert len(rows) > 3 * 50
-    panel = MetricsPanel(controller)
-    qtbot.addWidget(panel)
-    batches: list[int] = []
-    take = panel.data.append
-
-    def counted(batch: list[EventRow]) -> int:
-        batches.append(len(batch))
-        return take(batch)
-
-    panel.data.append = counted  # type: ignore[method-assign]
-    qtbot.waitUntil(lambda: panel.data.last_position > 0, timeout=5_000)
-    qtbot.waitUntil(lambda: not panel.ingesting, timeout=5_000)
-    # the first answer was taken in slices, one per event-loop turn
-    assert len([b for b in batches if b]) > 3
-    assert max(batches) == 50
+    panel, rows = taken_in_slices(qtbot, controller, MetricsPanel, monkeypatch)
     panel.redraw()
-    assert panel.data.last_position == rows[-1].position
     assert panel.shown is not None
     assert panel.shown.totals["entries"] == len(rows)
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -19,9 +18,8 @@ from ddd_sim.gui.panels.saga_models import (
     retries,
 )
 from ddd_sim.gui.panels.sagas import SagasPanel
-from ddd_sim.gui.theme import apply_theme
 from ddd_sim.runtime.world.model import CompensationRow, SagaRow, StepRow
-from tests.gui.conftest import next_frame
+from tests.gui.conftest import next_frame, show_panel
 
 SHOTS = Path(__file__).parent / "screenshots"
 pytestmark = pytest.mark.qt_log_ignore(
@@ -98,16 +96,7 @@ def test_retries_duplicates_and_step_pairs() -> None:
 
 
 def ready_panel(qtbot: QtBot, controller: SessionController) -> SagasPanel:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    apply_theme(app)
-    panel = SagasPanel(controller)
-    qtbot.addWidget(panel)
-    panel.resize(900, 500)
-    panel.show()
-    qtbot.waitExposed(panel)
-    controller.frame_ready.connect(panel.set_frame)
-    return panel
+    return show_panel(qtbot, controller, SagasPanel(controller))
 
 
 def test_the_table_is_the_worlds_sagas(

@@ -14,12 +14,19 @@ from pytestqt.qtbot import QtBot
 
 from ddd_sim.gui.controller import SessionController
 from ddd_sim.gui.panels.timeline import TimelinePanel
-from ddd_sim.gui.panels.timeline_data import LANE_INDEX, SAGA_GROUP_NAMES
+from ddd_sim.gui.panels.timeline_columns import LANE_INDEX
+from ddd_sim.gui.panels.timeline_spans import SAGA_GROUP_NAMES
 from ddd_sim.gui.theme import apply_theme
-from ddd_sim.runtime.session.rows import KINDS, EventRow
+from ddd_sim.runtime.session.rows import KINDS
 from ddd_sim.runtime.world.model import World
 from ddd_sim.sim.scenario_model import FaultSpec
-from tests.gui.conftest import next_frame
+from tests.gui.conftest import (
+    ask,
+    next_frame,
+    session_rows,
+    show_panel,
+    taken_in_slices,
+)
 
 SHOTS = Path(__file__).parent / "screenshots"
 pytestmark = pytest.mark.qt_log_ignore(
@@ -27,25 +34,8 @@ pytestmark = pytest.mark.qt_log_ignore(
 )
 
 
-def _ask(qtbot: QtBot, controller: SessionController, operation: object) -> object:
-    answers: list[object] = []
-    controller.query(operation, answers.append)  # type: ignore[arg-type]
-    qtbot.waitUntil(lambda: bool(answers), timeout=5_000)
-    return answers[0]
-
-
-def _rows(qtbot: QtBot, controller: SessionController) -> tuple[EventRow, ...]:
-    rows = _ask(qtbot, controller, lambda s: tuple(s.rows))
-    assert isinstance(rows, tuple)
-    return rows
-
-
 def _panel(qtbot: QtBot, controller: SessionController) -> TimelinePanel:
-    panel = TimelinePanel(controller)
-    qtbot.addWidget(panel)
-    panel.resize(1000, 520)
-    panel.show()
-    controller.frame_ready.connect(panel.set_frame)
+    panel = show_panel(qtbot, controller, TimelinePanel(controller), (1000, 520))
     qtbot.waitUntil(
         lambda: panel.data.last_position > 0 and not panel.ingesting, timeout=5_000
     )
@@ -62,7 +52,7 @@ def test_every_entry_up_to_the_position_is_a_mark_of_its_kind(
     qtbot: QtBot, controller: SessionController
 ) -> None:
     panel = _panel(qtbot, controller)
-    rows = _rows(qtbot, controller)
+    rows = session_rows(qtbot, controller)
     expected = Counter(r.kind for r in rows)
     assert panel.data.kind_counts(panel.position) == {k: expected[k] for k in KINDS}
     for kind in KINDS:
@@ -77,24 +67,7 @@ def test_every_entry_up_to_the_position_is_a_mark_of_its_kind(
 def test_a_large_batch_is_taken_in_slices_until_every_row_is_kept(
     qtbot: QtBot, controller: SessionController, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("ddd_sim.gui.panels.timeline.INGEST_ROWS", 50)
-    rows = _rows(qtbot, controller)
-    assert len(rows) > 3 * 50
-    panel = TimelinePanel(controller)
-    qtbot.addWidget(panel)
-    batches: list[int] = []
-    take = panel.data.append
-
-    def counted(batch: list[EventRow]) -> int:
-        batches.append(len(batch))
-        return take(batch)
-
-    panel.data.append = counted  # type: ignore[method-assign]
-    qtbot.waitUntil(lambda: panel.data.last_position > 0, timeout=5_000)
-    qtbot.waitUntil(lambda: not panel.ingesting, timeout=5_000)
-    # the first answer was taken in slices, one per event-loop turn
-    assert len([b for b in batches if b]) > 3
-    assert max(batches) == 50
+    panel, rows = taken_in_slices(qtbot, controller, TimelinePanel, monkeypatch)
     assert [r.position for r in panel.data.rows] == [r.position for r in rows]
     panel.redraw()
     assert _shown_marks(panel, "domain") == sum(r.kind == "domain" for r in rows)
@@ -104,7 +77,7 @@ def test_moving_back_moves_the_playhead_and_hides_later_marks(
     qtbot: QtBot, controller: SessionController
 ) -> None:
     panel = _panel(qtbot, controller)
-    rows = _rows(qtbot, controller)
+    rows = session_rows(qtbot, controller)
     head_time = panel.playhead.value()
     assert head_time == pytest.approx(rows[-1].sim_time)
     controller.move_to(300)
@@ -129,7 +102,7 @@ def test_clicking_a_mark_selects_it_and_lights_its_chain(
     qtbot: QtBot, controller: SessionController
 ) -> None:
     panel = _panel(qtbot, controller)
-    rows = _rows(qtbot, controller)
+    rows = session_rows(qtbot, controller)
     target = next(r for r in rows if r.type == "ShipmentCreated")
     with qtbot.waitSignal(controller.event_selected, timeout=2_000) as blocker:
         picked = panel.click_at(target.sim_time, LANE_INDEX[target.lane] + 0.1)
@@ -138,7 +111,7 @@ def test_clicking_a_mark_selects_it_and_lights_its_chain(
     assert chosen is not None
     assert chosen.lane == target.lane
     assert abs(chosen.sim_time - target.sim_time) < 0.05
-    same_flow = _ask(qtbot, controller, lambda s: s.chain(picked))
+    same_flow = ask(qtbot, controller, lambda s: s.chain(picked))
     qtbot.waitUntil(lambda: panel.chain == same_flow, timeout=5_000)
     xs, _ = panel.chain_marks.getData()
     assert len(xs) == len(same_flow)
@@ -152,7 +125,7 @@ def test_a_chain_is_lit_up_to_the_position(
     qtbot: QtBot, controller: SessionController
 ) -> None:
     panel = _panel(qtbot, controller)
-    rows = _rows(qtbot, controller)
+    rows = session_rows(qtbot, controller)
     saga = [r for r in rows if r.stream == "Saga-ORD-L0-000001"]
     chain = tuple(r.position for r in saga)
     panel.selected = chain[0]
@@ -172,7 +145,7 @@ def test_a_click_on_the_plot_selects_the_mark_under_it(
     qtbot: QtBot, controller: SessionController
 ) -> None:
     panel = _panel(qtbot, controller)
-    rows = _rows(qtbot, controller)
+    rows = session_rows(qtbot, controller)
     target = next(r for r in rows if r.type == "FaultInjected")
     lane = LANE_INDEX[target.lane]
     scene = panel.view.mapViewToScene(QPointF(target.sim_time, lane))
@@ -267,7 +240,7 @@ def test_the_timeline_renders_readably(
     assert isinstance(app, QApplication)
     apply_theme(app)
     panel = _panel(qtbot, controller)
-    rows = _rows(qtbot, controller)
+    rows = session_rows(qtbot, controller)
     chosen = next(r for r in rows if r.type == "StepCompensated")
     controller.select_event(chosen.position)
     qtbot.wait(200)

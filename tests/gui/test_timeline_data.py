@@ -7,19 +7,16 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from ddd_sim.gui.panels.timeline_data import (
-    DECIMATE_ABOVE,
-    LANE_INDEX,
+from ddd_sim.gui.panels.timeline_columns import DECIMATE_ABOVE, LANE_INDEX
+from ddd_sim.gui.panels.timeline_data import TimelineData, decimate, tick_segments
+from ddd_sim.gui.panels.timeline_spans import (
     SAGA_GROUP_NAMES,
     SAGA_SLOTS,
     SagaSpans,
-    TimelineData,
     breaker_windows,
-    decimate,
     fault_windows,
     merge_spans,
     saga_bars,
-    tick_segments,
     window_bars,
 )
 from ddd_sim.runtime.session.rows import EventRow

@@ -61,6 +61,7 @@ from ddd_sim.gui.theme import (
     STATUS_COLOURS,
     TEXT,
 )
+from ddd_sim.gui.widgets import PanelWidget
 from ddd_sim.runtime.catalog import ContextCatalog, Pattern, shop_catalog
 from ddd_sim.runtime.session.rows import EventRow, Frame
 
@@ -335,7 +336,7 @@ class _MapView(QGraphicsView):
         return QSize(640, 360)
 
 
-class ContextMapPanel(QWidget):
+class ContextMapPanel(PanelWidget):
     """Contexts, patterns, live traffic and health; a click lights an impact set."""
 
     title = "Context map"
@@ -347,9 +348,7 @@ class ContextMapPanel(QWidget):
         parent: QWidget | None = None,
         catalog: ContextCatalog | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName(self.object_name)
-        self.controller = controller
+        super().__init__(controller, parent)
         self.catalog = catalog if catalog is not None else shop_catalog()
         self.traffic = TrafficLog()
         self.selection: ImpactSet | None = None

@@ -13,18 +13,11 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import Qt
 
+from ddd_sim.gui.panels.table_model import Index, TableModel
 from ddd_sim.gui.theme import kind_colour
 from ddd_sim.runtime.session.rows import EventRow
-
-Index = QModelIndex | QPersistentModelIndex
-_NO_INDEX = QModelIndex()
 
 EVENT_COLUMNS: tuple[str, ...] = (
     "Position",
@@ -66,7 +59,7 @@ class EventFilter:
         return True
 
 
-class EventTableModel(QAbstractTableModel):
+class EventTableModel(TableModel):
     """The log's entries up to a position that pass a filter, oldest first.
 
     ``_matches`` lists the indexes (into all rows) of the entries passing
@@ -74,13 +67,14 @@ class EventTableModel(QAbstractTableModel):
     shows the prefix of them whose position is at most ``as_of``.
     """
 
+    COLUMNS = EVENT_COLUMNS
+
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[EventRow] = []
         self._filter = EventFilter()
         self._matches: list[int] | None = None
         self._as_of = 0
-        self._shown = 0
 
     # -- what is shown ----------------------------------------------------------------
     @property
@@ -156,23 +150,7 @@ class EventTableModel(QAbstractTableModel):
         # matches are indexes into the rows, whose position is index + 1
         return bisect_right(self._matches, position - 1)
 
-    def _show(self, count: int) -> None:
-        if count > self._shown:
-            self.beginInsertRows(_NO_INDEX, self._shown, count - 1)
-            self._shown = count
-            self.endInsertRows()
-        elif count < self._shown:
-            self.beginRemoveRows(_NO_INDEX, count, self._shown - 1)
-            self._shown = count
-            self.endRemoveRows()
-
     # -- Qt ---------------------------------------------------------------------------
-    def rowCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802
-        return 0 if parent.isValid() else self._shown
-
-    def columnCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(EVENT_COLUMNS)
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or index.row() >= self._shown:
             return None
@@ -186,20 +164,6 @@ class EventTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and column == 6:
             return row.summary
-        return None
-
-    def headerData(  # noqa: N802
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> object:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(EVENT_COLUMNS)
-        ):
-            return EVENT_COLUMNS[section]
         return None
 
 
@@ -219,7 +183,7 @@ def _event_cell(row: EventRow, column: int) -> str:
     return row.summary
 
 
-class StreamListModel(QAbstractTableModel):
+class StreamListModel(TableModel):
     """Every stream that existed at a position and its version then.
 
     Streams are kept in order of their first entry, so the streams that
@@ -236,7 +200,6 @@ class StreamListModel(QAbstractTableModel):
         self._positions: dict[str, list[int]] = {}
         self._row_of: dict[str, int] = {}
         self._as_of = 0
-        self._shown = 0
 
     def stream_at(self, row: int) -> str:
         """The stream shown in row ``row``."""
@@ -281,22 +244,6 @@ class StreamListModel(QAbstractTableModel):
         if self._shown:
             self.dataChanged.emit(self.index(0, 1), self.index(self._shown - 1, 1))
 
-    def _show(self, count: int) -> None:
-        if count > self._shown:
-            self.beginInsertRows(_NO_INDEX, self._shown, count - 1)
-            self._shown = count
-            self.endInsertRows()
-        elif count < self._shown:
-            self.beginRemoveRows(_NO_INDEX, count, self._shown - 1)
-            self._shown = count
-            self.endRemoveRows()
-
-    def rowCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802
-        return 0 if parent.isValid() else self._shown
-
-    def columnCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or index.row() >= self._shown:
             return None
@@ -307,18 +254,4 @@ class StreamListModel(QAbstractTableModel):
             return str(self.version_at(name, self._as_of))
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(  # noqa: N802
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> object:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return self.COLUMNS[section]
         return None

@@ -32,6 +32,7 @@ from ddd_sim.gui.panels.event_models import (
     StreamListModel,
 )
 from ddd_sim.gui.theme import ACCENT, MUTED, kind_colour
+from ddd_sim.gui.widgets import PanelWidget
 from ddd_sim.runtime.session.loads import load_stats
 from ddd_sim.runtime.session.rows import KINDS, EventDetail, EventRow, Frame
 from ddd_sim.runtime.session.session import Session
@@ -139,7 +140,7 @@ class _Detail(QWidget):
         self.load.setText(load_text(stats))
 
 
-class EventStorePanel(QWidget):
+class EventStorePanel(PanelWidget):
     """Browse the log: streams, filtered entries as of the slider, one in detail."""
 
     title = "Event store"
@@ -148,9 +149,7 @@ class EventStorePanel(QWidget):
     def __init__(
         self, controller: SessionController, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName(self.object_name)
-        self.controller = controller
+        super().__init__(controller, parent)
         self.events = EventTableModel()
         self.streams = StreamListModel()
         self.detail: EventDetail | None = None

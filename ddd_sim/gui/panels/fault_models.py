@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from ddd_sim.gui.panels.table_model import Index, TableModel
 from ddd_sim.gui.theme import KIND_COLOURS, MUTED
 from ddd_sim.runtime.world.model import FaultRow
 
-Index = QModelIndex | QPersistentModelIndex
-_NO_INDEX = QModelIndex()
 
-
-class ActiveFaultsModel(QAbstractTableModel):
+class ActiveFaultsModel(TableModel):
     """One row per open fault window (``frame.world.faults``), oldest first."""
 
     COLUMNS = ("Context", "Kind", "Since", "Until", "Fault id", "")
@@ -34,25 +32,8 @@ class ActiveFaultsModel(QAbstractTableModel):
         self.endResetModel()
         return True
 
-    def rowCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(  # noqa: N802
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return self.COLUMNS[section]
-        return None
+    def _count(self) -> int:
+        return len(self.rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):

@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
 
 from ddd_sim.gui.controller import SessionController
 from ddd_sim.gui.panels.command_forms import FAULT_FIELDS, parse_fault
-from ddd_sim.gui.panels.commands import ERROR, OK, FormField, line_edit
 from ddd_sim.gui.panels.fault_models import ActiveFaultsModel
+from ddd_sim.gui.panels.form_widgets import ERROR, OK, FormField, line_edit
 from ddd_sim.gui.theme import KIND_COLOURS, MUTED
-from ddd_sim.gui.widgets import ResponsiveSplitter
+from ddd_sim.gui.widgets import PanelWidget, ResponsiveSplitter
 from ddd_sim.runtime.session.load import inject_now
 from ddd_sim.runtime.session.rows import Frame
 from ddd_sim.runtime.session.session import Session
@@ -64,7 +64,7 @@ def _projections(session: Session) -> tuple[str, ...]:
     return tuple(session.shop.projections.names()) if session.shop else ()
 
 
-class FaultsPanel(QWidget):
+class FaultsPanel(PanelWidget):
     """Inject and clear faults, crash contexts; the faults open as of the slider."""
 
     title = "Faults"
@@ -73,9 +73,7 @@ class FaultsPanel(QWidget):
     def __init__(
         self, controller: SessionController, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName(self.object_name)
-        self.controller = controller
+        super().__init__(controller, parent)
         self.model = ActiveFaultsModel()
         self.projections: tuple[str, ...] = ()
         self.waiting: str | None = None

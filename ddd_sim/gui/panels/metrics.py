@@ -9,25 +9,22 @@ parent, has imported PySide6 before pyqtgraph is imported here.)
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg  # type: ignore[import-untyped]
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ddd_sim.gui.controller import SessionController
 from ddd_sim.gui.panels.metrics_data import MetricsData, MetricSeries, bin_width_for
-from ddd_sim.gui.panels.timeline_data import BULK_ROWS, INGEST_ROWS
+from ddd_sim.gui.panels.row_feed import RowFeed, fit_button, playhead_line
 from ddd_sim.gui.theme import (
-    ACCENT,
     BREAKER_COLOURS,
     CANVAS,
     KIND_COLOURS,
@@ -35,6 +32,7 @@ from ddd_sim.gui.theme import (
     STATUS_COLOURS,
     TEXT,
 )
+from ddd_sim.gui.widgets import PanelWidget
 from ddd_sim.runtime.session.rows import EventRow, Frame
 
 ENTRIES_COLOUR = KIND_COLOURS["domain"]
@@ -51,7 +49,7 @@ def _fill(colour: str, alpha: int = 60) -> Any:
     return pg.mkBrush(shade)
 
 
-class MetricsPanel(QWidget):
+class MetricsPanel(PanelWidget):
     """Rates and totals over simulated time, as of the slider."""
 
     title = "Metrics"
@@ -60,34 +58,19 @@ class MetricsPanel(QWidget):
     def __init__(
         self, controller: SessionController, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName(self.object_name)
-        self.controller = controller
+        super().__init__(controller, parent)
         self.data = MetricsData()
         self.position = 0
         self.now = 0.0
         self.shown: MetricSeries | None = None
-        self._primed = False
-        self._waiting: list[EventRow] = []
-        self._backlog: list[EventRow] = []
-        self._backlog_at = 0
         self._drawn_key: tuple[int, int, float] = (-1, -1, -1.0)
         self.follow = True
         """True while the plots show the whole run (until the user zooms or pans)."""
         self._build()
-        self._ingest_timer = QTimer(self)
-        self._ingest_timer.setSingleShot(True)
-        self._ingest_timer.setInterval(0)
-        self._ingest_timer.timeout.connect(self._ingest_some)
-        self._redraw_timer = QTimer(self)
-        self._redraw_timer.setSingleShot(True)
-        self._redraw_timer.setInterval(15)
-        self._redraw_timer.timeout.connect(self.redraw)
         frame = controller.frame
         if frame is not None:
             self.position, self.now = frame.position, frame.world.sim_time
-        # frames carry only what is new: what came before is asked for once
-        controller.query(lambda s: tuple(s.rows), self._prime)
+        self.feed = RowFeed(controller, self._keep, self.redraw, self)
 
     # -- building ---------------------------------------------------------------------
     def _build(self) -> None:
@@ -96,10 +79,7 @@ class MetricsPanel(QWidget):
         header = QHBoxLayout()
         header.setContentsMargins(8, 4, 8, 0)
         header.addWidget(self.summary, 1)
-        self.fit_button = QToolButton()
-        self.fit_button.setText("Fit run")
-        self.fit_button.setToolTip("Show the whole run and follow it as it grows")
-        self.fit_button.clicked.connect(self.fit)
+        self.fit_button = fit_button(self.fit)
         header.addWidget(self.fit_button)
         self.canvas = pg.GraphicsLayoutWidget()
         self.canvas.setBackground(CANVAS)
@@ -151,10 +131,7 @@ class MetricsPanel(QWidget):
         self.lag_curve.setDownsampling(auto=True, method="peak")
         self.playheads: list[pg.InfiniteLine] = []
         for plot in self.plots:
-            playhead = pg.InfiniteLine(
-                angle=90, movable=False, pen=pg.mkPen(ACCENT, width=1.5)
-            )
-            playhead.setZValue(30)
+            playhead = playhead_line(1.5)
             plot.addItem(playhead, ignoreBounds=True)
             self.playheads.append(playhead)
             if plot is not self.throughput:
@@ -204,10 +181,6 @@ class MetricsPanel(QWidget):
     def _stop_following(self, *_: Any) -> None:
         self.follow = False
 
-    def _schedule(self) -> None:
-        if not self._redraw_timer.isActive():
-            self._redraw_timer.start()
-
     def fit(self) -> None:
         """Show the whole run again, and keep following it."""
         self.follow = True
@@ -215,51 +188,22 @@ class MetricsPanel(QWidget):
         self.redraw()
 
     # -- frames -----------------------------------------------------------------------
-    def _prime(self, rows: tuple[EventRow, ...]) -> None:
-        self._primed = True
-        self._take(rows)
-        self._take(self._waiting)
-        self._waiting = []
-        self.redraw()
+    def _keep(self, rows: Sequence[EventRow]) -> None:
+        self.data.append(rows)
 
     @property
     def ingesting(self) -> bool:
         """True while rows handed over are still being taken in, a slice a turn."""
-        return self._backlog_at < len(self._backlog)
-
-    def _take(self, rows: Iterable[EventRow]) -> None:
-        # a large batch (a session opening, the first answer) is taken in a
-        # slice per event-loop turn, so the GUI never waits on all of it
-        self._backlog.extend(rows)
-        self._ingest_some()
-
-    def _ingest_some(self) -> None:
-        start = self._backlog_at
-        self._backlog_at = min(len(self._backlog), start + INGEST_ROWS)
-        self.data.append(self._backlog[start : self._backlog_at])
-        if self.ingesting:
-            self._ingest_timer.start()
-            self._schedule()
-        else:
-            self._backlog, self._backlog_at = [], 0
+        return self.feed.ingesting
 
     def set_frame(self, frame: Frame) -> None:
         """Count the new entries; show every series as of the frame's position."""
         self.position, self.now = frame.position, frame.world.sim_time
-        if not self._primed:
-            self._waiting.extend(frame.new_events)
-            return
-        self._take(frame.new_events)
-        if len(frame.new_events) > BULK_ROWS or self.ingesting:
-            # a bulk of rows (a large log opening): the redraw gets its own
-            # event-loop turn, so the window's frame is not held up by it
-            self._schedule()
-        else:
-            self.redraw()
+        self.feed.take_frame(frame)
 
     def redraw(self) -> None:
         """Bin the counted rows as of the position and hand the plots their data."""
-        self._redraw_timer.stop()
+        self.feed.drawing()
         key = (self.position, self.data.last_position, self.now)
         if key == self._drawn_key:
             return

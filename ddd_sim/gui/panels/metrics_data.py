@@ -13,7 +13,7 @@ from operator import attrgetter
 
 import numpy as np
 
-from ddd_sim.gui.panels.timeline_data import FloatArray, Growable, newer
+from ddd_sim.gui.panels.timeline_columns import FloatArray, Growable, newer
 from ddd_sim.runtime.session.rows import EventRow
 
 COUNTED = ("entries", "orders", "compensations", "trips")

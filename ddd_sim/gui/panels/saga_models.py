@@ -11,14 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from ddd_sim.gui.panels.table_model import NO_INDEX, Index, TableModel
 from ddd_sim.gui.theme import MUTED, STATUS_COLOURS
 from ddd_sim.runtime.world.model import CompensationRow, SagaRow, StepRow
-
-Index = QModelIndex | QPersistentModelIndex
-_NO_INDEX = QModelIndex()
 
 STATUSES: tuple[str, ...] = (
     "running",
@@ -93,7 +91,7 @@ class SagaFilter:
         return not self.order or self.order.casefold() in saga.order.casefold()
 
 
-class SagaTableModel(QAbstractTableModel):
+class SagaTableModel(TableModel):
     """One row per process instance passing the filter, in the world's order.
 
     Instances are numbered once, in the order they start, and the world as
@@ -102,11 +100,12 @@ class SagaTableModel(QAbstractTableModel):
     end, so a frame costs what changed, not how many instances there are.
     """
 
+    COLUMNS = SAGA_COLUMNS
+
     def __init__(self) -> None:
         super().__init__()
         self._all: Sequence[SagaRow] = ()
         self._rows: Sequence[SagaRow] = ()
-        self._count = 0
         self._filter = SagaFilter()
         self._ordinals: dict[str, int] = {}  # id -> place in the world's order
         self._ordered: Sequence[SagaRow] = ()  # the sequence they were read from
@@ -115,7 +114,7 @@ class SagaTableModel(QAbstractTableModel):
     @property
     def rows(self) -> tuple[SagaRow, ...]:
         """The instances shown, in order (a copy: for tests and small tables)."""
-        return tuple(self._rows[: self._count])
+        return tuple(self._rows[: self._shown])
 
     @property
     def all_rows(self) -> Sequence[SagaRow]:
@@ -195,23 +194,23 @@ class SagaTableModel(QAbstractTableModel):
             self._rows = [s for s in self._all if saga_filter.accepts(s)]
         else:
             self._rows = self._all
-        self._count = len(self._rows)
+        self._shown = len(self._rows)
         self.endResetModel()
 
     def _update(self, fresh: Sequence[SagaRow], watched: range | None = None) -> None:
-        old, kept = self._rows, self._count
+        old, kept = self._rows, self._shown
         common = min(kept, len(fresh))
         # the first and last shared rows must be the same instances, else start afresh
         if common and (
             old[0].id != fresh[0].id or old[common - 1].id != fresh[common - 1].id
         ):
             self.beginResetModel()
-            self._rows, self._count = fresh, len(fresh)
+            self._rows, self._shown = fresh, len(fresh)
             self.endResetModel()
             return
         if len(fresh) < kept:  # the slider moved back: drop the rows started since
-            self.beginRemoveRows(_NO_INDEX, len(fresh), kept - 1)
-            self._rows, self._count = fresh, len(fresh)
+            self.beginRemoveRows(NO_INDEX, len(fresh), kept - 1)
+            self._rows, self._shown = fresh, len(fresh)
             self.endRemoveRows()
         else:
             self._rows = fresh
@@ -227,19 +226,13 @@ class SagaTableModel(QAbstractTableModel):
                 self.index(max(changed), len(SAGA_COLUMNS) - 1),
             )
         if len(fresh) > kept:
-            self.beginInsertRows(_NO_INDEX, kept, len(fresh) - 1)
-            self._count = len(fresh)
+            self.beginInsertRows(NO_INDEX, kept, len(fresh) - 1)
+            self._shown = len(fresh)
             self.endInsertRows()
 
     # -- Qt ---------------------------------------------------------------------------
-    def rowCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802
-        return 0 if parent.isValid() else self._count
-
-    def columnCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(SAGA_COLUMNS)
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < self._count:
+        if not index.isValid() or not 0 <= index.row() < self._shown:
             return None
         saga = self._rows[index.row()]
         column = index.column()
@@ -255,20 +248,6 @@ class SagaTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and saga.reason:
             return saga.reason
-        return None
-
-    def headerData(  # noqa: N802
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> object:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(SAGA_COLUMNS)
-        ):
-            return SAGA_COLUMNS[section]
         return None
 
 

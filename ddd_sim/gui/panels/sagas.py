@@ -36,6 +36,7 @@ from ddd_sim.gui.panels.saga_models import (
     status_colour,
 )
 from ddd_sim.gui.theme import KIND_COLOURS, MUTED, STATUS_COLOURS
+from ddd_sim.gui.widgets import PanelWidget
 from ddd_sim.runtime.session.rows import Frame
 from ddd_sim.runtime.session.session import Session
 from ddd_sim.runtime.world.model import SagaRow
@@ -201,7 +202,7 @@ def _timer_item(name: str, state: str, due: float) -> QTreeWidgetItem:
     return item
 
 
-class SagasPanel(QWidget):
+class SagasPanel(PanelWidget):
     """Every saga and process manager instance as of the slider; one in detail."""
 
     title = "Sagas and processes"
@@ -210,9 +211,7 @@ class SagasPanel(QWidget):
     def __init__(
         self, controller: SessionController, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName(self.object_name)
-        self.controller = controller
+        super().__init__(controller, parent)
         self.model = SagaTableModel()
         self.selected: SagaRow | None = None
         self._selected_id: str | None = None

@@ -6,32 +6,33 @@ lane; fault windows shade their target's lane; breaker states are bands
 along the bottom of their target's lane.  Everything after the slider's
 position is hidden and the playhead sits at its simulated time.  The plot
 items are built once and only get ``setData``/``setOpts``; the numbers come
-from :mod:`~ddd_sim.gui.panels.timeline_data`.  (``ddd_sim.gui``, this
+from :mod:`.timeline_data` and :mod:`.timeline_spans`.  (``ddd_sim.gui``, this
 package's parent, has imported PySide6 before pyqtgraph is imported here.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg  # type: ignore[import-untyped]
-from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ddd_sim.gui.controller import SessionController
+from ddd_sim.gui.panels.row_feed import RowFeed, fit_button, playhead_line
+from ddd_sim.gui.panels.timeline_columns import Bars
 from ddd_sim.gui.panels.timeline_data import (
-    BULK_ROWS,
-    INGEST_ROWS,
-    Bars,
-    SagaSpans,
     TimelineData,
+    tick_segments,
+)
+from ddd_sim.gui.panels.timeline_spans import (
+    SagaSpans,
     breaker_windows,
     fault_windows,
     saga_bars,
-    tick_segments,
     window_bars,
 )
 from ddd_sim.gui.theme import (
@@ -44,6 +45,7 @@ from ddd_sim.gui.theme import (
     STATUS_COLOURS,
     TEXT,
 )
+from ddd_sim.gui.widgets import PanelWidget
 from ddd_sim.runtime.session.rows import KINDS, LANES, EventRow, Frame
 from ddd_sim.runtime.world.model import World
 
@@ -94,7 +96,7 @@ def _legend_html() -> str:
     )
 
 
-class TimelinePanel(QWidget):
+class TimelinePanel(PanelWidget):
     """Swimlanes of the log as of the slider; click a mark to select it everywhere."""
 
     title = "Timeline"
@@ -103,9 +105,7 @@ class TimelinePanel(QWidget):
     def __init__(
         self, controller: SessionController, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName(self.object_name)
-        self.controller = controller
+        super().__init__(controller, parent)
         self.data = TimelineData()
         self.position = 0
         self.world: World | None = None
@@ -113,28 +113,15 @@ class TimelinePanel(QWidget):
         self.chain: tuple[int, ...] = ()
         self.follow = True
         """True while the view shows the whole run (until the user zooms or pans)."""
-        self._primed = False
-        self._waiting: list[EventRow] = []
-        self._backlog: list[EventRow] = []
-        self._backlog_at = 0
         self._drawn_key: tuple[Any, ...] = ()
         self.spans: SagaSpans = self.data.sagas.spans(0, 0.0)
         """The saga spans as of the position (before merging crowded ones)."""
+        self.feed = RowFeed(controller, self._keep, self.redraw, self)
         self._build()
-        self._ingest_timer = QTimer(self)
-        self._ingest_timer.setSingleShot(True)
-        self._ingest_timer.setInterval(0)
-        self._ingest_timer.timeout.connect(self._ingest_some)
-        self._redraw_timer = QTimer(self)
-        self._redraw_timer.setSingleShot(True)
-        self._redraw_timer.setInterval(15)
-        self._redraw_timer.timeout.connect(self.redraw)
         frame = controller.frame
         if frame is not None:
             self.position, self.world = frame.position, frame.world
         controller.event_selected.connect(self._on_event_selected)
-        # frames carry only what is new: what came before is asked for once
-        controller.query(lambda s: tuple(s.rows), self._prime)
 
     # -- building ---------------------------------------------------------------------
     def _build(self) -> None:
@@ -143,10 +130,7 @@ class TimelinePanel(QWidget):
         self.legend.setWordWrap(True)
         self.selection_label = QLabel("Click a mark to select an entry.")
         self.selection_label.setStyleSheet(f"color: {MUTED};")
-        self.fit_button = QToolButton()
-        self.fit_button.setText("Fit run")
-        self.fit_button.setToolTip("Show the whole run and follow it as it grows")
-        self.fit_button.clicked.connect(self.fit)
+        self.fit_button = fit_button(self.fit)
         header = QHBoxLayout()
         header.setContentsMargins(8, 4, 8, 0)
         header.addWidget(self.legend, 1)
@@ -170,7 +154,7 @@ class TimelinePanel(QWidget):
         self.view.setYRange(-0.5, len(LANES) - 0.5, padding=0.01)
         self.view.setLimits(xMin=-5.0, minXRange=1e-3)
         self.view.sigRangeChangedManually.connect(self._on_manual_range)
-        self.view.sigXRangeChanged.connect(lambda *_: self._schedule())
+        self.view.sigXRangeChanged.connect(lambda *_: self.feed.schedule())
         for i in range(len(LANES) - 1):
             separator = pg.InfiniteLine(
                 pos=i + 0.5, angle=0, movable=False, pen=pg.mkPen("#343a44", width=1)
@@ -225,10 +209,7 @@ class TimelinePanel(QWidget):
         self.selected_mark.setZValue(27)
         for item in (self.chain_line, self.chain_marks, self.selected_mark):
             plot.addItem(item)
-        self.playhead = pg.InfiniteLine(
-            angle=90, movable=False, pen=pg.mkPen(ACCENT, width=2)
-        )
-        self.playhead.setZValue(30)
+        self.playhead = playhead_line(2)
         plot.addItem(self.playhead)
         self.plot_widget.scene().sigMouseClicked.connect(self._on_scene_click)
         layout = QVBoxLayout(self)
@@ -242,47 +223,18 @@ class TimelinePanel(QWidget):
         layout.addLayout(footer)
 
     # -- frames -----------------------------------------------------------------------
-    def _prime(self, rows: tuple[EventRow, ...]) -> None:
-        self._primed = True
-        self._take(rows)
-        self._take(self._waiting)
-        self._waiting = []
-        self.redraw()
+    def _keep(self, rows: Sequence[EventRow]) -> None:
+        self.data.append(rows)
 
     @property
     def ingesting(self) -> bool:
         """True while rows handed over are still being taken in, a slice a turn."""
-        return self._backlog_at < len(self._backlog)
-
-    def _take(self, rows: Iterable[EventRow]) -> None:
-        # a large batch (a session opening, the first answer) is taken in a
-        # slice per event-loop turn, so the GUI never waits on all of it
-        self._backlog.extend(rows)
-        self._ingest_some()
-
-    def _ingest_some(self) -> None:
-        start = self._backlog_at
-        self._backlog_at = min(len(self._backlog), start + INGEST_ROWS)
-        self.data.append(self._backlog[start : self._backlog_at])
-        if self.ingesting:
-            self._ingest_timer.start()
-            self._schedule()
-        else:
-            self._backlog, self._backlog_at = [], 0
+        return self.feed.ingesting
 
     def set_frame(self, frame: Frame) -> None:
         """Keep the new entries; show the log as of the frame's position."""
         self.position, self.world = frame.position, frame.world
-        if not self._primed:
-            self._waiting.extend(frame.new_events)
-            return
-        self._take(frame.new_events)
-        if len(frame.new_events) > BULK_ROWS or self.ingesting:
-            # a bulk of rows (a large log opening): the redraw gets its own
-            # event-loop turn, so the window's frame is not held up by it
-            self._schedule()
-        else:
-            self.redraw()
+        self.feed.take_frame(frame)
         if self.selected is not None:
             self._describe_selection()
 
@@ -299,10 +251,6 @@ class TimelinePanel(QWidget):
     def _on_manual_range(self, *_: Any) -> None:
         self.follow = False
 
-    def _schedule(self) -> None:
-        if not self._redraw_timer.isActive():
-            self._redraw_timer.start()
-
     # -- drawing ----------------------------------------------------------------------
     def _fit_range(self) -> None:
         end = max(self.data.last_time, self.as_of_time, 1.0)
@@ -310,7 +258,7 @@ class TimelinePanel(QWidget):
 
     def redraw(self) -> None:
         """Redraw what changed: marks in view, spans, windows, playhead, selection."""
-        self._redraw_timer.stop()
+        self.feed.drawing()
         if self.follow:
             self._fit_range()
         (x0, x1), _ = self.view.viewRange()

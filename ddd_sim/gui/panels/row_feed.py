@@ -1,0 +1,123 @@
+"""What the plotting panels share: the rows they keep, their playheads, "Fit run".
+
+A plotting panel keeps every log row it has seen (frames carry only the new
+ones, so the run so far is asked for once), takes a large batch in slices,
+one per event-loop turn, and coalesces its redraws.  (``ddd_sim.gui``, this
+package's parent, has imported PySide6 before pyqtgraph is imported here.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+import pyqtgraph as pg  # type: ignore[import-untyped]
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QToolButton
+
+from ddd_sim.gui.controller import SessionController
+from ddd_sim.gui.panels.timeline_data import BULK_ROWS, INGEST_ROWS
+from ddd_sim.gui.theme import ACCENT
+from ddd_sim.runtime.session.rows import EventRow, Frame
+
+REDRAW_MS = 15
+"""Redraws asked for within this long are done once."""
+
+
+class RowFeed(QObject):
+    """Hands a panel's data every log row once, in order, and schedules its redraws.
+
+    ``append`` takes rows in log order; ``redraw`` draws as of the panel's
+    position.  Rows from frames that arrive before the run so far has been
+    answered wait, so the data never sees a row out of order.
+    """
+
+    def __init__(
+        self,
+        controller: SessionController,
+        append: Callable[[Sequence[EventRow]], object],
+        redraw: Callable[[], None],
+        parent: QObject,
+    ) -> None:
+        super().__init__(parent)
+        self._append = append
+        self._redraw = redraw
+        self._primed = False
+        self._waiting: list[EventRow] = []
+        self._backlog: list[EventRow] = []
+        self._backlog_at = 0
+        self._ingest_timer = QTimer(self)
+        self._ingest_timer.setSingleShot(True)
+        self._ingest_timer.setInterval(0)
+        self._ingest_timer.timeout.connect(self._ingest_some)
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.setInterval(REDRAW_MS)
+        self._redraw_timer.timeout.connect(redraw)
+        # frames carry only what is new: what came before is asked for once
+        controller.query(lambda s: tuple(s.rows), self._prime)
+
+    @property
+    def ingesting(self) -> bool:
+        """True while rows handed over are still being taken in, a slice a turn."""
+        return self._backlog_at < len(self._backlog)
+
+    def take_frame(self, frame: Frame) -> None:
+        """Take a frame's new rows and redraw now, or soon for a bulk of them."""
+        if not self._primed:
+            self._waiting.extend(frame.new_events)
+            return
+        self._take(frame.new_events)
+        if len(frame.new_events) > BULK_ROWS or self.ingesting:
+            # a bulk of rows (a large log opening): the redraw gets its own
+            # event-loop turn, so the window's frame is not held up by it
+            self.schedule()
+        else:
+            self._redraw()
+
+    def schedule(self) -> None:
+        """Redraw on a later turn (asked again before then: still once)."""
+        if not self._redraw_timer.isActive():
+            self._redraw_timer.start()
+
+    def drawing(self) -> None:
+        """A redraw is under way: one scheduled is no longer needed."""
+        self._redraw_timer.stop()
+
+    def _prime(self, rows: tuple[EventRow, ...]) -> None:
+        self._primed = True
+        self._take(rows)
+        self._take(self._waiting)
+        self._waiting = []
+        self._redraw()
+
+    def _take(self, rows: Iterable[EventRow]) -> None:
+        # a large batch (a session opening, the first answer) is taken in a
+        # slice per event-loop turn, so the GUI never waits on all of it
+        self._backlog.extend(rows)
+        self._ingest_some()
+
+    def _ingest_some(self) -> None:
+        start = self._backlog_at
+        self._backlog_at = min(len(self._backlog), start + INGEST_ROWS)
+        self._append(self._backlog[start : self._backlog_at])
+        if self.ingesting:
+            self._ingest_timer.start()
+            self.schedule()
+        else:
+            self._backlog, self._backlog_at = [], 0
+
+
+def playhead_line(width: float) -> pg.InfiniteLine:
+    """The vertical line at the slider's simulated time, above everything."""
+    line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(ACCENT, width=width))
+    line.setZValue(30)
+    return line
+
+
+def fit_button(fit: Callable[[], None]) -> QToolButton:
+    """The "Fit run" button: the whole run, followed as it grows."""
+    button = QToolButton()
+    button.setText("Fit run")
+    button.setToolTip("Show the whole run and follow it as it grows")
+    button.clicked.connect(fit)
+    return button
