@@ -173,6 +173,7 @@ def run_gui(options: GuiOptions, opener: Opener) -> int:
         window.close()
         return _fail(problem, options)
     if options.screenshot is not None:
+        window.render_pending()
         target = Path(options.screenshot)
         if not window.screenshot(target):
             window.close()

@@ -18,7 +18,13 @@ import gc
 
 REFREEZE_EVERY = 1_000
 """Log positions folded between two freezes (a live tick folds thousands)."""
+FULL_EVERY = 1_000_000
+"""Young collections between two automatic full ones while a keeper holds the
+heap: in effect none, since what lives long is frozen in steps instead (a
+full collection over what came since the last freeze still took 20 ms)."""
 
+_held: list[tuple[int, int, int] | None] = [None]
+"""The collector's thresholds from before any keeper held the heap."""
 _thaws = [0]
 """How many times a keeper has thawed the heap (``gc.get_freeze_count`` would
 tell too, but it walks every frozen object, a stall of its own)."""
@@ -53,6 +59,10 @@ class HeapKeeper:
         # that came since the last freeze, the very stall this avoids
         gc.collect(1)
         gc.freeze()
+        if _held[0] is None:
+            young, middle, full = gc.get_threshold()
+            _held[0] = (young, middle, full)
+            gc.set_threshold(young, middle, FULL_EVERY)
         self.frozen_at = head
         self._thaw = _thaws[0]
         self.freezes += 1
@@ -61,5 +71,8 @@ class HeapKeeper:
     def release(self) -> None:
         """Give the frozen heap back to the collector (the session is closing)."""
         gc.unfreeze()
+        if _held[0] is not None:
+            gc.set_threshold(*_held[0])
+            _held[0] = None
         _thaws[0] += 1
         self.frozen_at = None

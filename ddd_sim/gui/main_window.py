@@ -9,11 +9,12 @@ wrong; nothing a user did is half-applied.
 from __future__ import annotations
 
 import importlib
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, cast
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -85,6 +86,12 @@ class MainWindow(QMainWindow):
         self.panels: dict[str, QWidget] = {}
         self.docks: dict[str, QDockWidget] = {}
         self.focused: str | None = None
+        # (panel, frame) still to render: one panel per pass of the event loop
+        self._to_render: deque[tuple[QWidget, Frame]] = deque()
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.setInterval(0)
+        self._render_timer.timeout.connect(self._render_next)
         self._unfocused: QByteArray | None = None
         self.run_controls = RunControls(controller, self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.run_controls)
@@ -206,9 +213,30 @@ class MainWindow(QMainWindow):
 
     # -- rendering ----------------------------------------------------------------
     def set_frame(self, frame: Frame) -> None:
-        """Render one frame in every panel and the status bar."""
-        for panel in self.panels.values():
+        """Render one frame: the status bar now, then each panel in its turn.
+
+        A frame after a busy tick brings thousands of new rows; taking them
+        one panel per pass of the event loop lets input and timers in
+        between, so the window never stops for the sum of every panel's work.
+        Each panel still gets every frame, in order.
+        """
+        self._to_render.extend((panel, frame) for panel in self.panels.values())
+        self._render_timer.start()
+        self._show_status(frame)
+
+    def _render_next(self) -> None:
+        if self._to_render:
+            panel, frame = self._to_render.popleft()
             cast(Panel, panel).set_frame(frame)
+        if self._to_render:
+            self._render_timer.start()
+
+    def render_pending(self) -> None:
+        """Render what is still queued at once (scripts and tests that look now)."""
+        while self._to_render:
+            self._render_next()
+
+    def _show_status(self, frame: Frame) -> None:
         world, figures = frame.world, frame.figures
         worst = max((p.lag_events for p in world.projections), default=0)
         self.status["time"].setText(f"t = {world.sim_time:.3f} s")

@@ -64,3 +64,13 @@ def test_the_worker_freezes_while_a_run_is_caught_up_and_thaws_on_close(
     assert gc.get_freeze_count() > 0
     controller.shutdown()
     assert gc.get_freeze_count() == 0
+
+
+def test_full_collections_wait_while_the_heap_is_held_and_come_back_after() -> None:
+    before = gc.get_threshold()
+    keeper = HeapKeeper()
+    keeper.folded(0)
+    assert gc.get_threshold()[2] > before[2]
+    assert gc.get_threshold()[:2] == before[:2]
+    keeper.release()
+    assert gc.get_threshold() == before

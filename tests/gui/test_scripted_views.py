@@ -82,3 +82,27 @@ def test_focus_on_the_timeline_hides_every_dock(
     assert _settle(window, options) is None
     assert not any(d.isVisible() for d in window.docks.values())
     assert window.panel("timeline").isVisible()
+
+
+def test_a_frame_reaches_every_panel_in_order_one_per_pass(
+    qtbot: QtBot, controller: SessionController
+) -> None:
+    window = make_window(qtbot, controller)
+    window.render_pending()
+    seen: list[tuple[str, int]] = []
+    for name, panel in window.panels.items():
+        original = panel.set_frame
+
+        def recording(frame, _name=name, _original=original):
+            seen.append((_name, frame.position))
+            _original(frame)
+
+        panel.set_frame = recording  # type: ignore[method-assign]
+    frame = controller.frame
+    assert frame is not None
+    window.set_frame(frame)
+    assert seen == []  # nothing yet: panels take their turns in the event loop
+    window.set_frame(frame)
+    window.render_pending()
+    names = list(window.panels)
+    assert seen == [(n, frame.position) for n in names] * 2
