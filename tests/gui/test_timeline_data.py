@@ -267,3 +267,44 @@ def test_ticks_are_vertical_pairs() -> None:
     xs, ys = tick_segments(np.array([1.0, 2.0]), np.array([3, 4]), 0.25)
     assert list(xs) == [1.0, 1.0, 2.0, 2.0]
     assert list(ys) == [2.75, 3.25, 3.75, 4.25]
+
+
+def test_a_partition_shades_both_of_its_sides() -> None:
+    rows = [
+        _row(
+            1,
+            1.0,
+            "simulation",
+            "fault",
+            "FaultInjected",
+            "fault partition on inventory~payment",
+            "inventory",
+        ),
+        _row(
+            2,
+            3.0,
+            "simulation",
+            "fault",
+            "FaultCleared",
+            "fault partition on inventory cleared",
+            "inventory",
+        ),
+        _row(
+            3,
+            4.0,
+            "simulation",
+            "fault",
+            "FaultInjected",
+            "fault partition on sales~shipping",
+            "sales",
+        ),
+    ]
+    still_open = [FaultRow("partition:sales@4", "sales", "partition", 4.0, None)]
+    windows = fault_windows(rows, still_open, position=3, now=6.0)
+    shaded = sorted((w.lane, w.start, w.end) for w in windows)
+    assert shaded == [
+        ("inventory", 1.0, 3.0),
+        ("payment", 1.0, 3.0),
+        ("sales", 4.0, 6.0),
+        ("shipping", 4.0, 6.0),
+    ]

@@ -239,6 +239,14 @@ def _fault_kind(row: EventRow) -> str:
     return words[1] if len(words) > 1 else ""
 
 
+def _partner(row: EventRow) -> str | None:
+    """The other side of a partition ("fault partition on a~b" → "b"), else None."""
+    words = row.summary.split()
+    if len(words) > 3 and "~" in words[3]:
+        return words[3].split("~", 1)[1]
+    return None
+
+
 def fault_windows(
     fault_rows: Sequence[EventRow],
     active: Sequence[FaultRow],
@@ -249,20 +257,32 @@ def fault_windows(
 
     An injection is paired with the first later clearing of the same kind on
     the same target; what is still open as of the position is the world's
-    active faults, drawn up to ``now``.
+    active faults, drawn up to ``now``.  A partition shades both its sides.
     """
-    opened: dict[tuple[str, str], list[float]] = {}
+    opened: dict[tuple[str, str], list[tuple[float, str | None]]] = {}
+    partners: dict[tuple[str, str], str | None] = {}
     windows: list[Window] = []
+
+    def shade(
+        key: tuple[str, str], partner: str | None, start: float, end: float
+    ) -> None:
+        windows.append(Window(key[0], key[1], start, end))
+        if partner is not None:
+            windows.append(Window(partner, key[1], start, end))
+
     for row in fault_rows:
         if row.position > position:
             break
         key = (row.target or "", _fault_kind(row))
         if row.type == "FaultInjected":
-            opened.setdefault(key, []).append(row.sim_time)
+            partners[key] = _partner(row)
+            opened.setdefault(key, []).append((row.sim_time, partners[key]))
         elif opened.get(key):
-            start = opened[key].pop(0)
-            windows.append(Window(key[0], key[1], start, row.sim_time))
-    windows.extend(Window(f.target, f.kind, f.since, now) for f in active)
+            start, partner = opened[key].pop(0)
+            shade(key, partner, start, row.sim_time)
+    for fault in active:
+        key = (fault.target, fault.kind)
+        shade(key, partners.get(key), fault.since, now)
     return windows
 
 
