@@ -99,8 +99,11 @@ class _Kept:
         self.dirty = True
         return len(self.keys)
 
-    def patch(self, changed: Mapping[str, JsonObject | None], checkpoint: int) -> int:
-        """Documents written since (None: deleted), over the ones kept."""
+    def patch(
+        self, changed: Mapping[str, JsonObject | None], checkpoint: int, shuffle: int
+    ) -> int:
+        """Documents written since (None: deleted), over the ones kept; up to
+        ``shuffle`` keys come and go one by one, more rebuild the key order."""
         keys, texts = self.keys, self.texts
         added: dict[str, str] = {}
         removed: set[str] = set()
@@ -123,7 +126,7 @@ class _Kept:
                     added[key] = text
         if not self.dirty:
             pass
-        elif len(added) + len(removed) <= SHUFFLE:
+        elif len(added) + len(removed) <= shuffle:
             for key in removed:
                 at = bisect_left(keys, key)
                 del keys[at], texts[at]
@@ -147,11 +150,17 @@ class LiveReadModels:
     """Answers "which documents does this projection hold now?", reading little."""
 
     def __init__(
-        self, session: Session, *, keep: int = KEEP, full_share: float = FULL_SHARE
+        self,
+        session: Session,
+        *,
+        keep: int = KEEP,
+        full_share: float = FULL_SHARE,
+        shuffle: int = SHUFFLE,
     ) -> None:
         self._session = session
         self._keep = keep
         self._full_share = full_share
+        self._shuffle = shuffle
         self._runner: ProjectionRunner | None = None
         self._kept: OrderedDict[str, _Kept] = OrderedDict()
 
@@ -217,4 +226,4 @@ class LiveReadModels:
             return kept.load(runner.reader(projection).all(), checkpoint)
         reader = runner.reader(projection)
         changed = {key: reader.get(key) for key in sorted(kept.touched)}
-        return kept.patch(changed, checkpoint)
+        return kept.patch(changed, checkpoint, self._shuffle)
