@@ -106,7 +106,7 @@ class _Kept:
         ``shuffle`` keys come and go one by one, more rebuild the key order."""
         keys, texts = self.keys, self.texts
         added: dict[str, str] = {}
-        removed: set[str] = set()
+        removed: list[int] = []
         for key, document in changed.items():
             at = bisect_left(keys, key)
             present = at < len(keys) and keys[at] == key
@@ -117,33 +117,64 @@ class _Kept:
             if present:
                 self.count(json.loads(texts[at]), -1)
                 if text is None:
-                    removed.add(key)
+                    removed.append(at)
                 else:
                     texts[at] = text
             if document is not None and text is not None:
                 self.count(document, 1)
                 if not present:
                     added[key] = text
-        if not self.dirty:
-            pass
-        elif len(added) + len(removed) <= shuffle:
-            for key in removed:
-                at = bisect_left(keys, key)
+        if len(removed) <= shuffle:
+            for at in sorted(removed, reverse=True):
                 del keys[at], texts[at]
+        else:
+            keys, texts = _without(keys, texts, sorted(removed))
+        if len(added) <= shuffle:
             for key, text in added.items():
                 at = bisect_left(keys, key)
                 keys.insert(at, key)
                 texts.insert(at, text)
         else:
-            by_key = {
-                k: t for k, t in zip(keys, texts, strict=True) if k not in removed
-            }
-            by_key.update(added)
-            self.keys = sorted(by_key)  # two sorted runs: merged, not sorted again
-            self.texts = [by_key[key] for key in self.keys]
+            keys, texts = _merged(keys, texts, sorted(added.items()))
+        self.keys, self.texts = keys, texts
         self.touched.clear()
         self.checkpoint = checkpoint
         return len(changed)
+
+
+def _without(
+    keys: list[str], texts: list[str], gone: list[int]
+) -> tuple[list[str], list[str]]:
+    """Both lists without the rows at the (sorted) indexes ``gone``, by slices."""
+    new_keys: list[str] = []
+    new_texts: list[str] = []
+    start = 0
+    for at in gone:
+        new_keys += keys[start:at]
+        new_texts += texts[start:at]
+        start = at + 1
+    new_keys += keys[start:]
+    new_texts += texts[start:]
+    return new_keys, new_texts
+
+
+def _merged(
+    keys: list[str], texts: list[str], added: list[tuple[str, str]]
+) -> tuple[list[str], list[str]]:
+    """Both lists with new (sorted) rows merged in, by slices."""
+    new_keys: list[str] = []
+    new_texts: list[str] = []
+    start = 0
+    for key, text in added:
+        at = bisect_left(keys, key, start)
+        new_keys += keys[start:at]
+        new_texts += texts[start:at]
+        new_keys.append(key)
+        new_texts.append(text)
+        start = at
+    new_keys += keys[start:]
+    new_texts += texts[start:]
+    return new_keys, new_texts
 
 
 class LiveReadModels:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from ddd_sim.gui.panels.read_model_data import (
     stale_keys,
 )
 from ddd_sim.runtime.projections import ProjectionRunner
-from ddd_sim.runtime.session.read_live import LiveDocuments, LiveReadModels
+from ddd_sim.runtime.session.read_live import LiveDocuments, LiveReadModels, _Kept
 from ddd_sim.runtime.session.session import Session
 from ddd_sim.shared.errors import DddSimError
 from ddd_sim.shared.events import JsonObject
@@ -288,3 +289,31 @@ def test_a_watching_session_reads_whole_whenever_the_checkpoint_moved(
         if watcher is not None:
             watcher.close()
         session.close()
+
+
+def test_patches_anywhere_in_the_key_order_equal_a_full_load() -> None:
+    """Documents added, changed and removed at random keys, one by one or in bulk."""
+    rng = random.Random(5)
+    for shuffle in (0, 3, 1_000):
+        documents: dict[str, JsonObject] = {
+            f"k{rng.randrange(10_000):05d}": {"a": rng.random()} for _ in range(300)
+        }
+        kept = _Kept(1, "c")
+        kept.load(documents, 1)
+        for step in range(2, 30):
+            changed: dict[str, JsonObject | None] = {}
+            for _ in range(rng.randrange(1, 40)):
+                key = f"k{rng.randrange(10_000):05d}"
+                gone = key in documents and rng.random() < 0.4
+                changed[key] = None if gone else {rng.choice("abc"): rng.random()}
+            for key, document in changed.items():
+                if document is None:
+                    documents.pop(key, None)
+                else:
+                    documents[key] = document
+            kept.patch(dict(sorted(changed.items())), step, shuffle)
+            whole = _Kept(1, "c")
+            whole.load(documents, step)
+            assert (kept.keys, kept.texts) == (whole.keys, whole.texts), shuffle
+            held = {name: n for name, n in kept.fields.items() if n}
+            assert held == {name: n for name, n in whole.fields.items() if n}
