@@ -26,6 +26,7 @@ import argparse
 import random
 import resource
 import statistics
+import sys
 import time
 
 from ddd_sim.bootstrap import open_session, open_simulation, projection_names
@@ -113,6 +114,9 @@ def live_refresh(session: Session, name: str, refreshes: int, step: float) -> No
         f"{percentiles(times)}"
     )
     print(f"    a full read into a table instead, ms: {percentiles(full)}")
+    kept = session.live_read_models.documents(name)
+    size = sum(map(sys.getsizeof, kept.texts)) + sum(map(sys.getsizeof, kept.keys))
+    print(f"    kept: {size / 1e6:.1f} MB of keys and texts")
 
 
 def main() -> None:
