@@ -2,9 +2,10 @@
 
 :func:`read_models_state` runs on the simulation thread (through
 ``controller.query``) and answers with immutable rows: every projection's
-lag, the cache's figures, one projection's documents already formatted as
-cells — now, or as of the slider's position (the documents the projection
-held at its checkpoint then) — and which of them are stale.
+lag, the cache's figures, one projection's documents as rows (kept as JSON
+text, formatted into cells when a view reads them) — now, or as of the
+slider's position (the documents the projection held at its checkpoint
+then) — and which of them are stale.
 """
 
 from __future__ import annotations
@@ -297,9 +298,11 @@ def read_models_state(
 ) -> ReadModelsState:
     """Lags, cache figures and one projection's documents (runs on the sim thread).
 
-    ``known`` is the table the panel already has: while the projection has
-    not moved since, its documents are not read again (only what is stale
-    is), so a stalled or idle read model costs almost nothing to watch.
+    ``known`` is the table the panel already has: while its documents have
+    not changed since, it is only restamped (what is stale), so a stalled or
+    idle read model costs almost nothing to watch.  Live, only documents
+    written since the last answer are read again (the session keeps the
+    rest: :mod:`ddd_sim.runtime.session.read_live`).
     With ``as_of`` the documents are those the projection held at that
     log position; until they are folded, ``folding`` says how far it got.
     """

@@ -60,12 +60,6 @@ class LiveDocuments:
     reads: int
     """Documents read from the store for this answer (0: nothing moved)."""
 
-    def __contains__(self, key: object) -> bool:
-        if not isinstance(key, str):
-            return False
-        at = bisect_left(self.keys, key)
-        return at < len(self.keys) and self.keys[at] == key
-
 
 class _Kept:
     """One projection's documents as last read, and the keys written since."""
