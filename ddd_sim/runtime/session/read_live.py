@@ -72,6 +72,8 @@ class _Kept:
         self.texts: list[str] = []
         self.fields: dict[str, int] = {}
         self.touched: set[str] = set()
+        self.whole = False
+        """So many were written that reading them all again costs less."""
         self.dirty = True
         """The documents changed since the last answer."""
         self.answer: LiveDocuments | None = None
@@ -89,6 +91,7 @@ class _Kept:
         for document in documents.values():
             self.count(document, 1)
         self.touched.clear()
+        self.whole = False
         self.checkpoint = checkpoint
         self.dirty = True
         return len(self.keys)
@@ -192,8 +195,11 @@ class LiveReadModels:
     def _told(self, runner: ProjectionRunner, name: str, keys: frozenset[str]) -> None:
         """A batch committed: remember its keys if the projection is kept."""
         kept = self._kept.get(name)
-        if runner is self._runner and kept is not None:
+        if runner is self._runner and kept is not None and not kept.whole:
             kept.touched.update(keys)
+            if len(kept.touched) > max(64, self._full_share * len(kept.keys)):
+                kept.whole = True  # and nothing more to remember until then
+                kept.touched.clear()
 
     def _listen(self, runner: ProjectionRunner) -> None:
         """Follow a (new) runner; what was kept of another one is dropped."""
@@ -242,13 +248,15 @@ class LiveReadModels:
     ) -> int:
         """Bring ``kept`` up to the store; the documents read to do it."""
         told = self._session.simulation is not None  # nobody else writes them
-        if kept.checkpoint < 0 or (not told and checkpoint != kept.checkpoint):
+        if (
+            kept.checkpoint < 0
+            or kept.whole
+            or (not told and checkpoint != kept.checkpoint)
+        ):
             return kept.load(runner.reader(projection).all(), checkpoint)
         if not kept.touched:
             kept.checkpoint = checkpoint
             return 0
-        if len(kept.touched) > max(64, self._full_share * len(kept.keys)):
-            return kept.load(runner.reader(projection).all(), checkpoint)
         reader = runner.reader(projection)
         changed = {key: reader.get(key) for key in sorted(kept.touched)}
         return kept.patch(changed, checkpoint, self._shuffle)

@@ -260,6 +260,16 @@ def test_a_refresh_reads_only_the_documents_written_since(tmp_path: Path) -> Non
         session.run_until(23.0)
         assert_as_read_whole(session, live.documents(name))
         assert counts.whole == 2
+        # a rebuild tells every key: past a share of them, one read whole
+        # costs less than a read per key
+        outbox = live.documents("notification.outbox")
+        assert counts.whole == 3
+        assert len(outbox.keys) > 64
+        counts.got.clear()
+        assert session.shop is not None
+        session.shop.rebuild("notification.outbox")
+        assert_as_read_whole(session, live.documents("notification.outbox"))
+        assert (counts.whole, counts.got) == (4, [])
     finally:
         session.close()
 
