@@ -328,3 +328,29 @@ def test_the_balance_history_plots_the_temporal_query(
     panel.resize(900, 500)
     SHOTS.mkdir(exist_ok=True)
     assert panel.grab().save(str(SHOTS / "read_models_balance.png"))
+
+
+def test_the_live_table_follows_the_run_as_a_full_read_shows_it(
+    qtmodeltester: ModelTester, qtbot: QtBot, controller: SessionController
+) -> None:
+    panel = ready_panel(qtbot, controller)
+    name = "sales.order_detail"
+    show(qtbot, panel, name)
+    qtmodeltester.check(panel.documents)  # and it watches the updates below
+    for until in (22.0, 24.0, 26.0):
+        before = len(panel.documents.table.rows)
+        ask(qtbot, controller, lambda s, until=until: s.run_until(until))
+        panel.refresh()
+        qtbot.waitUntil(
+            lambda before=before: (
+                len(panel.documents.table.rows) > before and not panel._asking
+            ),
+            timeout=10_000,
+        )
+        documents = documents_of(qtbot, controller, name)
+        fields = sorted({field for doc in documents.values() for field in doc})
+        expected = {
+            key: {field: cell(doc.get(field)) for field in fields}
+            for key, doc in documents.items()
+        }
+        assert shown_documents(panel.documents) == expected

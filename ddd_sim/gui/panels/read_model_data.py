@@ -2,22 +2,25 @@
 
 :func:`read_models_state` runs on the simulation thread (through
 ``controller.query``) and answers with immutable rows: every projection's
-lag, the cache's figures, one projection's documents already formatted as
-cells — now, or as of the slider's position (the documents the projection
-held at its checkpoint then) — and which of them are stale.
+lag, the cache's figures, one projection's documents as rows (kept as JSON
+text, formatted into cells when a view reads them) — now, or as of the
+slider's position (the documents the projection held at its checkpoint
+then) — and which of them are stale.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, overload
 
 from ddd_sim.runtime.document_history import DocumentTexts
-from ddd_sim.runtime.projections import Lag, ProjectionRunner
+from ddd_sim.runtime.projections import Lag
 from ddd_sim.runtime.session.loads import wallets
 from ddd_sim.runtime.session.read_asof import StillFolding
+from ddd_sim.runtime.session.read_live import LiveDocuments
 from ddd_sim.runtime.session.session import Session
 
 
@@ -62,7 +65,7 @@ class DocumentTable:
         self, stale: frozenset[str], position: int | None = None
     ) -> DocumentTable:
         """The same documents with newly computed stale keys (at ``position``)."""
-        return replace(self, stale=stale & set(self.row_keys()), position=position)
+        return replace(self, stale=present(stale, self.row_keys()), position=position)
 
     def row_keys(self) -> Sequence[str]:
         """The document keys, row by row (without formatting a row)."""
@@ -82,6 +85,16 @@ class ReadModelsState:
     wallets: tuple[tuple[str, tuple[str, ...]], ...]
     folding: StillFolding | None = None
     """Set while the documents as of the slider are still being folded."""
+
+
+def present(wanted: Iterable[str], keys: Sequence[str]) -> frozenset[str]:
+    """The keys of ``wanted`` that sorted ``keys`` hold (without a set of them all)."""
+    found = []
+    for key in wanted:
+        at = bisect_left(keys, key)
+        if at < len(keys) and keys[at] == key:
+            found.append(key)
+    return frozenset(found)
 
 
 def cell(value: Any) -> str:
@@ -169,6 +182,14 @@ class TextRows(Sequence[Row]):
     def __hash__(self) -> int:
         return hash((len(self.keys), self._columns))
 
+    def shares(self, documents: LiveDocuments) -> bool:
+        """True if these rows are those very documents (the same tuples, not a copy)."""
+        return (
+            self.keys is documents.keys
+            and self._texts is documents.texts
+            and self._columns is documents.columns
+        )
+
 
 def document_table_of_texts(
     projection: str,
@@ -187,7 +208,7 @@ def document_table_of_texts(
         projection,
         columns,
         TextRows(keys, tuple(text for _, text in pairs), columns),
-        stale & frozenset(keys),
+        present(stale, keys),
         version=version,
         checkpoint=checkpoint,
         position=position,
@@ -242,19 +263,31 @@ def _table_as_of(
 
 
 def _table_now(
-    session: Session, runner: ProjectionRunner, lag: Lag, known: DocumentTable | None
+    session: Session, lag: Lag, known: DocumentTable | None
 ) -> DocumentTable:
-    """The documents a projection holds now (read again only if it moved)."""
-    stale = stale_keys(session, lag.checkpoint)
+    """The documents a projection holds now: only those written since are read again.
+
+    A table the panel already has of the very same documents is restamped
+    (its stale rows), so the cells its view formatted are kept.
+    """
+    live = session.live_read_models.documents(lag.projection)
+    stale = stale_keys(session, live.checkpoint)
     if (
         known is not None
         and known.position is None
-        and (known.projection, known.version, known.checkpoint)
-        == (lag.projection, lag.version, lag.checkpoint)
+        and isinstance(known.rows, TextRows)
+        and known.rows.shares(live)
+        and (known.projection, known.version) == (live.projection, live.version)
     ):
-        return known.restamped(stale)
-    documents = runner.reader(lag.projection).all()
-    return document_table(lag.projection, documents, stale, lag)
+        return replace(known.restamped(stale), checkpoint=live.checkpoint)
+    return DocumentTable(
+        live.projection,
+        live.columns,
+        TextRows(live.keys, live.texts, live.columns),
+        present(stale, live.keys),
+        version=live.version,
+        checkpoint=live.checkpoint,
+    )
 
 
 def read_models_state(
@@ -265,9 +298,11 @@ def read_models_state(
 ) -> ReadModelsState:
     """Lags, cache figures and one projection's documents (runs on the sim thread).
 
-    ``known`` is the table the panel already has: while the projection has
-    not moved since, its documents are not read again (only what is stale
-    is), so a stalled or idle read model costs almost nothing to watch.
+    ``known`` is the table the panel already has: while its documents have
+    not changed since, it is only restamped (what is stale), so a stalled or
+    idle read model costs almost nothing to watch.  Live, only documents
+    written since the last answer are read again (the session keeps the
+    rest: :mod:`ddd_sim.runtime.session.read_live`).
     With ``as_of`` the documents are those the projection held at that
     log position; until they are folded, ``folding`` says how far it got.
     """
@@ -287,7 +322,7 @@ def read_models_state(
             folding = found if isinstance(found, StillFolding) else None
             table = found if isinstance(found, DocumentTable) else None
         else:
-            table = _table_now(session, runner, lag, known)
+            table = _table_now(session, lag, known)
     stats = shop.cache.stats
     cache = CacheFigures(
         stats.hits,

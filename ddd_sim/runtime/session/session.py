@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ddd_sim.runtime.session.classify import classify
 from ddd_sim.runtime.session.read_asof import ReadModelsAsOf
+from ddd_sim.runtime.session.read_live import LiveReadModels
 from ddd_sim.runtime.session.rows import EventDetail, EventRow, Frame, RunFigures
 from ddd_sim.runtime.simulation.driver import TickDriver
 from ddd_sim.runtime.world.index import WorldIndex
@@ -60,6 +61,7 @@ class Session:
         self.index = WorldIndex()
         self.read_models = ReadModelsAsOf(self)
         """Each projection's documents as of a position (folded when first asked)."""
+        self.live_read_models = LiveReadModels(self)  # the documents now, kept up
         self.rows: list[EventRow] = []
         self._ticks: deque[tuple[float, int]] = deque(maxlen=20)
         self.stored_head = 0
