@@ -195,9 +195,15 @@ def test_an_entry_selected_anywhere_selects_its_instance(
         positions.append,
     )
     qtbot.waitUntil(lambda: bool(positions), timeout=5_000)
+    rows_shown = panel.table.viewport().height() // panel.table.rowHeight(0)
+    assert panel.model.row_of(saga.id) > rows_shown  # below the fold at first
     controller.select_event(positions[0])  # the order's own entry, not the saga's
     qtbot.waitUntil(lambda: panel.selected is not None, timeout=5_000)
     assert panel.selected.id == saga.id
+    row = panel.model.row_of(saga.id)
+    assert row is not None
+    shown = panel.table.viewport().rect()
+    assert shown.intersects(panel.table.visualRect(panel.model.index(row, 0)))
     # an entry of no flow (a product listed at the start) leaves the choice alone
     controller.select_event(2)
     qtbot.wait(200)

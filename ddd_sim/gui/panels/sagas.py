@@ -379,10 +379,16 @@ class SagasPanel(PanelWidget):
             if row is None:
                 selection.clearSelection()
             elif selection.currentIndex().row() != row or not selection.hasSelection():
+                index = self.model.index(row, 0)
                 selection.setCurrentIndex(
-                    self.model.index(row, 0),
+                    index,
                     QItemSelectionModel.SelectionFlag.ClearAndSelect
                     | QItemSelectionModel.SelectionFlag.Rows,
+                )
+                # selected from elsewhere, or put back after the rows were
+                # replaced (the view is back at the top): bring it into view
+                self.table.scrollTo(
+                    index, QAbstractItemView.ScrollHint.PositionAtCenter
                 )
         finally:
             self._restoring = False
