@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -28,24 +27,13 @@ from ddd_sim.gui.theme import apply_theme
 from ddd_sim.runtime.read_model_diff import diff_read_models
 from ddd_sim.runtime.session.session import Session
 from ddd_sim.shared.ids import AccountId
-from tests.gui.conftest import next_frame
+from tests.gui.conftest import ask, next_frame
 
 SHOTS = Path(__file__).parent / "screenshots"
 # the offscreen platform says so whenever a window is shown; nothing is wrong
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints"
 )
-T = TypeVar("T")
-
-
-def ask(
-    qtbot: QtBot, controller: SessionController, question: Callable[[Session], T]
-) -> T:
-    """The answer of the simulation thread, independently of the panel."""
-    answers: list[T] = []
-    controller.query(question, answers.append)
-    qtbot.waitUntil(lambda: bool(answers), timeout=10_000)
-    return answers[0]
 
 
 def ready_panel(qtbot: QtBot, controller: SessionController) -> ReadModelsPanel:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QSplitter,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -32,7 +30,7 @@ from ddd_sim.gui.panels.event_models import (
     StreamListModel,
 )
 from ddd_sim.gui.theme import ACCENT, MUTED, kind_colour
-from ddd_sim.gui.widgets import PanelWidget
+from ddd_sim.gui.widgets import PanelWidget, table_view
 from ddd_sim.runtime.session.loads import load_stats
 from ddd_sim.runtime.session.rows import KINDS, EventDetail, EventRow, Frame
 from ddd_sim.runtime.session.session import Session
@@ -199,14 +197,14 @@ class EventStorePanel(PanelWidget):
         bar.addStretch(1)
         bar.addWidget(self.count)
 
-        self.stream_view = _table(self.streams)
+        self.stream_view = table_view(self.streams)
         self.stream_view.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.Stretch
         )
         self.stream_view.horizontalHeader().resizeSection(1, 56)
         self.stream_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.stream_view.clicked.connect(self._on_stream_clicked)
-        self.event_view = _table(self.events)
+        self.event_view = table_view(self.events)
         header = self.event_view.horizontalHeader()
         for column, width in enumerate((64, 64, 190, 54, 140, 100)):
             header.resizeSection(column, width)
@@ -357,22 +355,3 @@ class EventStorePanel(PanelWidget):
             return  # an older selection's answer came late
         self.detail, self.load = detail, stats
         self.detail_view.show_detail(detail, stats)
-
-
-def _table(model: EventTableModel | StreamListModel) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setAlternatingRowColors(True)
-    view.setShowGrid(False)
-    view.setWordWrap(False)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(20)
-    view.horizontalHeader().setHighlightSections(False)
-    view.horizontalHeader().setDefaultAlignment(
-        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-    )
-    # uniform rows: the view never measures 500,000 of them
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    return view

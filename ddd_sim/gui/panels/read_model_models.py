@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from ddd_sim.gui.panels.read_model_data import (
@@ -22,6 +22,7 @@ from ddd_sim.gui.panels.read_model_data import (
     read_models_state,
     stale_keys,
 )
+from ddd_sim.gui.panels.table_model import Index, TableModel
 from ddd_sim.gui.theme import KIND_COLOURS
 from ddd_sim.runtime.projections import Lag
 from ddd_sim.runtime.read_model_diff import ReadModelDiff
@@ -43,48 +44,13 @@ __all__ = [
     "stale_keys",
 ]
 
-Index = QModelIndex | QPersistentModelIndex
-_NO_INDEX = QModelIndex()
 STALE_COLOUR = QColor(KIND_COLOURS["compensation"])
 STALE_COLOUR.setAlpha(60)
 """Stale documents: the compensation orange, faint, behind the text."""
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
-class _Table(QAbstractTableModel):
-    """Header and counts shared by the panel's table models."""
-
-    COLUMNS: tuple[str, ...] = ()
-
-    def _columns(self) -> tuple[str, ...]:
-        return self.COLUMNS
-
-    def _count(self) -> int:
-        raise NotImplementedError
-
-    def rowCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802
-        return 0 if parent.isValid() else self._count()
-
-    def columnCount(self, parent: Index = _NO_INDEX) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._columns())
-
-    def headerData(  # noqa: N802
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> object:
-        columns = self._columns()
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(columns)
-        ):
-            return columns[section]
-        return None
-
-
-class ProjectionLagModel(_Table):
+class ProjectionLagModel(TableModel):
     """Each projection's lag: from the runtime now, and as of the slider's position."""
 
     COLUMNS = ("Projection", "Ver.", "Checkpoint", "Lag", "Sim ms", "At slider")
@@ -159,7 +125,7 @@ class ProjectionLagModel(_Table):
         return None
 
 
-class DocumentTableModel(_Table):
+class DocumentTableModel(TableModel):
     """One projection's documents; stale ones highlighted."""
 
     def __init__(self) -> None:
@@ -240,7 +206,7 @@ DIFF_COLOURS = {
 }
 
 
-class DiffModel(_Table):
+class DiffModel(TableModel):
     """A rebuild's diff between handler versions, a line per change."""
 
     COLUMNS = ("Change", "Key", "Field", "Old", "New")

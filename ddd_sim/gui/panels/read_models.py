@@ -36,8 +36,9 @@ from ddd_sim.gui.panels.read_model_models import (
     ReadModelsState,
     read_models_state,
 )
-from ddd_sim.gui.panels.read_model_parts import RebuildJob, pane, table_view
+from ddd_sim.gui.panels.read_model_parts import RebuildJob, pane
 from ddd_sim.gui.theme import ACCENT, KIND_COLOURS, MUTED
+from ddd_sim.gui.widgets import PanelWidget, table_view
 from ddd_sim.runtime.projections import RebuildReport
 from ddd_sim.runtime.session.read_asof import StillFolding
 from ddd_sim.runtime.session.rows import Frame
@@ -46,7 +47,7 @@ REFRESH_MS = 400
 """The runtime's read side is asked again at most this often while the log grows."""
 
 
-class ReadModelsPanel(QWidget):
+class ReadModelsPanel(PanelWidget):
     """Projections, their documents and lag, the cache, rebuilds, a balance history."""
 
     title = "Read models"
@@ -55,9 +56,7 @@ class ReadModelsPanel(QWidget):
     def __init__(
         self, controller: SessionController, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName(self.object_name)
-        self.controller = controller
+        super().__init__(controller, parent)
         self.lags = ProjectionLagModel()
         self.documents = DocumentTableModel()
         self.diff = DiffModel()

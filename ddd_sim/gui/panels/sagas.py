@@ -14,11 +14,9 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QSplitter,
-    QTableView,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -36,7 +34,7 @@ from ddd_sim.gui.panels.saga_models import (
     status_colour,
 )
 from ddd_sim.gui.theme import KIND_COLOURS, MUTED, STATUS_COLOURS
-from ddd_sim.gui.widgets import PanelWidget
+from ddd_sim.gui.widgets import PanelWidget, table_view
 from ddd_sim.runtime.session.rows import Frame
 from ddd_sim.runtime.session.session import Session
 from ddd_sim.runtime.world.model import SagaRow
@@ -246,21 +244,8 @@ class SagasPanel(PanelWidget):
         bar.addStretch(1)
         bar.addWidget(self.count)
 
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(20)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table = table_view(self.model)
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-        )
         for column, width in enumerate((170, 96, 120, 96, 64, 64, 110, 56)):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
