@@ -28,6 +28,7 @@ import argparse
 import gc
 import random
 import resource
+import shutil
 import statistics
 import tempfile
 import time
@@ -172,9 +173,18 @@ def live_scenario(rate: float, name: str | None) -> Scenario:
     return parse_scenario(text, "live.toml", projections=projection_names())
 
 
-def live_stalls(rate: float, seconds: float, name: str | None = None) -> list[str]:
-    scenario = live_scenario(rate, name)
-    session = open_session(Path(tempfile.mkdtemp()) / "live.db", scenario, fast=True)
+def live_stalls(
+    rate: float, seconds: float, name: str | None = None, db: Path | None = None
+) -> list[str]:
+    if db is not None:  # a copy of a stored, unfinished run, carried on live
+        copy = Path(tempfile.mkdtemp()) / "live.db"
+        shutil.copyfile(db, copy)
+        session = open_session(copy)
+    else:
+        scenario = live_scenario(rate, name)
+        session = open_session(
+            Path(tempfile.mkdtemp()) / "live.db", scenario, fast=True
+        )
     window = open_window(session, no_opener, remember_layout=False)
     timed_panels(window)
     window.resize(1600, 1000)
@@ -206,7 +216,7 @@ def live_stalls(rate: float, seconds: float, name: str | None = None) -> list[st
     close_window(window)
     sim_time = figures.sim_time if figures else 0.0
     head = figures.head if figures else 0
-    what = name or f"{rate:g} orders/s"
+    what = f"{db.name} carried on" if db is not None else name or f"{rate:g} orders/s"
     return [
         f"live: {what} simulated for {seconds:g} s wall: "
         f"reached t = {sim_time:.1f} s simulated, {head:,} events",
@@ -223,6 +233,12 @@ def main() -> None:
     parser.add_argument(
         "--live-scenario", help="run a built-in scenario live instead of --rate"
     )
+    parser.add_argument(
+        "--live-db",
+        type=Path,
+        help="carry on a copy of a stored, unfinished run live instead (a large "
+        "one: bench_read_asof.py --make-running EVENTS --db FILE)",
+    )
     args = parser.parse_args()
     application()
     lines: list[str] = []
@@ -232,7 +248,9 @@ def main() -> None:
         gc.collect()
         if first() is not None:
             raise SystemExit("the first session is still referenced after closing")
-    lines += live_stalls(args.rate, args.live_seconds, args.live_scenario)
+    lines += live_stalls(
+        args.rate, args.live_seconds, args.live_scenario, args.live_db
+    )
     lines.append(f"peak RSS {peak_mb():,.0f} MB")
     lines.append("set_frame per panel, ms (all frames of both parts):")
     for name, values in sorted(PANEL_MS.items()):
