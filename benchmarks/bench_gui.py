@@ -248,9 +248,7 @@ def main() -> None:
         gc.collect()
         if first() is not None:
             raise SystemExit("the first session is still referenced after closing")
-    lines += live_stalls(
-        args.rate, args.live_seconds, args.live_scenario, args.live_db
-    )
+    lines += live_stalls(args.rate, args.live_seconds, args.live_scenario, args.live_db)
     lines.append(f"peak RSS {peak_mb():,.0f} MB")
     lines.append("set_frame per panel, ms (all frames of both parts):")
     for name, values in sorted(PANEL_MS.items()):
