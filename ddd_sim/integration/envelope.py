@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from cloudevents.core.exceptions import CloudEventValidationError
-from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
 
 from ddd_sim.shared.errors import ContractViolation
@@ -26,7 +25,6 @@ SIM_EPOCH: Final = datetime(2026, 1, 1, tzinfo=UTC)
 SPEC_VERSION: Final = "1.0"
 JSON_CONTENT_TYPE: Final = "application/json"
 _REQUIRED: Final = ("specversion", "id", "source", "type")
-_FORMAT: Final = JSONFormat()
 
 
 def sim_timestamp(sim_time: float) -> datetime:
@@ -72,15 +70,6 @@ def _wire_time(moment: Any) -> str:
         raise ValueError(f"CloudEvent time must be an aware datetime, got {moment!r}")
     text = moment.isoformat()
     return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
-
-
-def library_write_event(
-    attributes: Mapping[str, Any], data: Mapping[str, Any]
-) -> bytes:
-    """The event as the CloudEvents library writes it: ``write_event`` must match."""
-    ordered = json.loads(json.dumps(data, sort_keys=True))
-    header = dict(sorted({"specversion": SPEC_VERSION, **attributes}.items()))
-    return _FORMAT.write(CloudEvent(header, ordered))
 
 
 def _json_kind(value: Any) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import uuid
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -137,6 +138,16 @@ def test_sim_time_falls_back_to_the_time_attribute() -> None:
     assert decode(json.dumps(document)).sim_time == 3.0
 
 
+def library_write_event(attributes: dict[str, Any], data: dict[str, Any]) -> bytes:
+    """The event as the CloudEvents library's JSON format writes it."""
+    from cloudevents.core.formats.json import JSONFormat
+    from cloudevents.core.v1.event import CloudEvent
+
+    ordered = json.loads(json.dumps(data, sort_keys=True))
+    header = dict(sorted({"specversion": "1.0", **attributes}.items()))
+    return JSONFormat().write(CloudEvent(header, ordered))
+
+
 @pytest.mark.parametrize("cls", INTEGRATION_EVENTS, ids=lambda c: c.event_type)
 @settings(max_examples=25, deadline=None)
 @given(data=st.data())
@@ -144,11 +155,7 @@ def test_our_bytes_are_the_cloudevents_librarys(
     cls: type[IntegrationEvent], data: st.DataObject
 ):
     """write_event puts the JSON together itself; it must match the library's."""
-    from ddd_sim.integration.envelope import (
-        library_write_event,
-        sim_timestamp,
-        write_event,
-    )
+    from ddd_sim.integration.envelope import sim_timestamp, write_event
     from ddd_sim.integration.payload import to_data
 
     event = data.draw(messages(cls))

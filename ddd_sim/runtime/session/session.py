@@ -67,6 +67,7 @@ class Session:
         self.stored_head = 0
         self._handed_out = 0
         self._watched_run: tuple[str, str, int] | None = None
+        self._chain: tuple[tuple[int, int], tuple[int, ...]] | None = None
         self.pacer: PacedRunner | None = None
         if simulation is not None:
             self.pacer = PacedRunner(
@@ -296,9 +297,14 @@ class Session:
         row = self.rows[position - 1]
         if row.correlation_id is None:
             return (position,)
-        return tuple(
-            r.position for r in self.rows if r.correlation_id == row.correlation_id
-        )
+        # one selection asks from several panels: walk the rows once for them
+        key = (position, len(self.rows))
+        if self._chain is None or self._chain[0] != key:
+            chain = tuple(
+                r.position for r in self.rows if r.correlation_id == row.correlation_id
+            )
+            self._chain = (key, chain)
+        return self._chain[1]
 
     def event_detail(self, position: int) -> EventDetail:
         """One entry: metadata, payload as stored and as upcast, snapshot markers."""
