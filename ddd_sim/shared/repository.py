@@ -298,6 +298,6 @@ class AggregateRepository(Generic[A]):
         captured = []
         for event in aggregate.pending_events:
             shadow.apply(event)
-            if every and shadow.version % every == 0:
+            if every and shadow.snapshot_due(every):
                 captured.append((shadow.version, shadow.snapshot_state()))
         aggregate._captured = captured

@@ -72,3 +72,34 @@ def test_snapshot_state_is_plain_json() -> None:
     assert state["price"] == {"amount": "5.25", "currency": "USD"}
     assert state["reservations"] == {"ORD-002": 2, "ORD-005": 5}
     assert state["shipments"] == {"ORD-001": 1, "ORD-004": 4, "ORD-007": 7}
+
+
+def test_a_growing_product_is_snapshotted_less_often_as_it_grows() -> None:
+    """Snapshot cost per event stays bounded: the interval doubles with the state."""
+    shop = Inventory(snapshot_every={"Product": 20})
+    shop.do(ListProduct(product_id=PID, name="Widget", price=Money.of("5.25")))
+    shop.do(ReceiveStock(product_id=PID, quantity=1_000_000))
+    for i in range(1, 1001):  # each order: reserve, then ship (two events)
+        order = OrderId(f"ORD-{i:05d}")
+        shop.do(ReserveStock(product_id=PID, order_id=order, quantity=1))
+        shop.do(ShipReservedStock(product_id=PID, order_id=order))
+    store = shop.deps.store
+    versions = []
+    for version in range(20, 2003, 20):
+        snapshot = store.load_snapshot("Product-PROD-001", at_or_below=version)
+        if snapshot is not None and snapshot.version == version:
+            versions.append(version)
+    # entries (orders shipped) ≈ version / 2: every 20 events below 200 entries,
+    # every 40 below 400, every 80 below 800, then every 160
+    expected = list(range(20, 420, 20))
+    expected += list(range(440, 820, 40))
+    expected += list(range(880, 1620, 80))
+    expected += list(range(1760, 2003, 160))
+    assert versions == expected
+
+    replaying = AggregateRepository(store, shop.deps.registry, Product)
+    with_snapshots = shop.deps.repository(Product)
+    loaded = with_snapshots.load(str(PID))
+    assert with_snapshots.last_load is not None
+    assert with_snapshots.last_load.snapshot_version == expected[-1]
+    assert loaded.snapshot_state() == replaying.load(str(PID)).snapshot_state()

@@ -231,6 +231,9 @@ class Product(Aggregate):
         self.shipments[order] = event.quantity
 
     # -- snapshots ----------------------------------------------------------
+    def snapshot_entries(self) -> int:
+        return len(self.reservations) + len(self.shipments)
+
     def snapshot_state(self) -> dict[str, Any]:
         price = self.price
         return {

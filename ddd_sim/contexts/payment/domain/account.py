@@ -195,6 +195,9 @@ class Account(Aggregate):
         self.charges[key] = replace(self.charges[key], refunded=True)
 
     # -- snapshots ----------------------------------------------------------
+    def snapshot_entries(self) -> int:
+        return len(self.charges)
+
     def snapshot_state(self) -> dict[str, Any]:
         return {
             "owner_id": self.owner_id,
