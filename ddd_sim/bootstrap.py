@@ -146,13 +146,14 @@ def wire_shop(
     contexts: tuple[ContextModule, ...] | None = None,
 ) -> ShopRuntime:
     """The whole shop on a store: buses, projections over CloudEvents, cache."""
+    clock = clock or ManualClock()
     return build_shop(
         store,
         registry,
         contexts if contexts is not None else shop_contexts(),
-        clock=clock or ManualClock(),
+        clock=clock,
         wire=CloudEventsWire(),
-        ids=IdFactory(seed),
+        ids=IdFactory(seed, clock=clock.now),
         snapshot_every=SNAPSHOT_EVERY,
         cache_rules=CACHE_RULES,
     )
@@ -321,7 +322,7 @@ def open_simulation(
             flow=flow,
             flow_hosts=FLOW_HOSTS[scenario.saga],
             translators=translators,
-            ids=IdFactory(id_seed + 1),
+            ids=IdFactory(id_seed + 1, clock=lambda: scheduler.now),
             settings=settings or EngineSettings(),
             crashpoint=crashpoint or (lambda name: None),
         )

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import uuid
 from decimal import Decimal
 
 import pytest
 
 from ddd_sim.contexts.payment.domain.events import AccountOpened, MoneyDeposited
+from ddd_sim.integration.envelope import SIM_EPOCH
 from ddd_sim.shared.errors import UnknownEventType, ValidationError
 from ddd_sim.shared.events import EventMetadata, RecordedEvent
-from ddd_sim.shared.ids import AccountId, CustomerId, IdFactory
+from ddd_sim.shared.ids import SIM_EPOCH_MS, AccountId, CustomerId, IdFactory
 from ddd_sim.shared.money import Money
 from ddd_sim.shared.serialization import EventRegistry
 from ddd_sim.shared.upcasting import Upcasters
@@ -56,6 +58,33 @@ def test_seeded_id_factory_repeats() -> None:
     a, b = IdFactory(7), IdFactory(7)
     assert [a.new_uuid() for _ in range(3)] == [b.new_uuid() for _ in range(3)]
     assert IdFactory(8).new_uuid() != IdFactory(7).new_uuid()
+
+
+def test_ids_on_a_clock_are_version_7_and_sort_by_simulated_time() -> None:
+    now = [0.0]
+    factory = IdFactory(7, clock=lambda: now[0])
+    made = []
+    for moment in (0.0, 0.0004, 0.001, 1.5, 1.5, 86_400.25):
+        now[0] = moment
+        made.append(factory.new_uuid())
+    assert {u.version for u in made} == {7}
+    assert {u.variant for u in made} == {uuid.RFC_4122}
+    assert [u.int >> 80 for u in made] == [
+        SIM_EPOCH_MS + ms for ms in (0, 0, 1, 1500, 1500, 86_400_250)
+    ]
+    for earlier, later in itertools.pairwise(made):
+        if earlier.int >> 80 < later.int >> 80:
+            assert earlier < later  # a later millisecond sorts later
+    assert made[3] != made[4]  # within one millisecond the rest is random
+    assert IdFactory(7).new_uuid().version == 4  # no clock: random ids
+    assert (
+        IdFactory(7, clock=lambda: 2.0).new_uuid()
+        == IdFactory(7, clock=lambda: 2.0).new_uuid()
+    )
+
+
+def test_the_id_epoch_is_the_wire_epoch() -> None:
+    assert int(SIM_EPOCH.timestamp() * 1000) == SIM_EPOCH_MS
 
 
 def test_messages_are_frozen_slotted_keyword_only() -> None:
