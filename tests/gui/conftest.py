@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -123,4 +123,32 @@ def taken_in_slices(
     assert len([b for b in batches if b]) > 3
     assert max(batches) == 50
     assert data.last_position == rows[-1].position
+    return panel, rows
+
+
+def fed_in_slices(
+    qtbot: QtBot,
+    controller: SessionController,
+    make_panel: Callable[[SessionController], P],
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[P, tuple[EventRow, ...]]:
+    """A log-fed panel made while slices are 50 rows: the run so far reaches it
+    in several slices (one per event-loop turn), each at most 50 rows."""
+    monkeypatch.setattr("ddd_sim.gui.panels.row_feed.INGEST_ROWS", 50)
+    rows = session_rows(qtbot, controller)
+    assert len(rows) > 3 * 50
+    panel = make_panel(controller)
+    qtbot.addWidget(panel)
+    feed: Any = panel.feed  # type: ignore[attr-defined]  # every log-fed panel
+    sizes: list[int] = []
+    take = feed._append
+
+    def counted(batch: Sequence[EventRow]) -> object:
+        sizes.append(len(batch))
+        return take(batch)
+
+    feed._append = counted
+    qtbot.waitUntil(lambda: feed.primed and not feed.ingesting, timeout=5_000)
+    assert len([s for s in sizes if s]) > 3
+    assert max(sizes) == 50
     return panel, rows

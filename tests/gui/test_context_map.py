@@ -12,10 +12,14 @@ from pytestqt.qtbot import QtBot
 
 from ddd_sim.gui.controller import SessionController
 from ddd_sim.gui.panels.context_map import ContextMapPanel
-from ddd_sim.gui.panels.context_map_data import PROCESS_NODE, EdgeTraffic
+from ddd_sim.gui.panels.context_map_data import (
+    PROCESS_NODE,
+    EdgeTraffic,
+    TrafficLog,
+)
 from ddd_sim.runtime.catalog import shop_catalog
 from ddd_sim.runtime.session.rows import EventRow
-from tests.gui.conftest import next_frame, session_rows, show_panel
+from tests.gui.conftest import fed_in_slices, next_frame, session_rows, show_panel
 
 SHOTS = Path(__file__).parent / "screenshots"
 pytestmark = pytest.mark.qt_log_ignore(
@@ -166,3 +170,14 @@ def test_screenshot_of_the_map(qtbot: QtBot, controller: SessionController) -> N
     }
     assert len(colours) > 20  # not a blank canvas
     panel.export_image(SHOTS / "context_map_export.png")
+
+
+def test_the_run_so_far_is_counted_in_slices_until_every_row_is_in(
+    qtbot: QtBot, controller: SessionController, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    panel, rows = fed_in_slices(qtbot, controller, ContextMapPanel, monkeypatch)
+    at_once = TrafficLog()
+    at_once.extend(rows)
+    head = rows[-1].position
+    assert panel.traffic.as_of(head) == at_once.as_of(head)
+    assert any(counts.calls for counts in at_once.as_of(head).values())

@@ -20,7 +20,13 @@ from ddd_sim.gui.panels.event_store import EventStorePanel
 from ddd_sim.runtime.session.rows import EventRow
 from ddd_sim.runtime.session.session import Session
 from ddd_sim.shared.events import NewEvent
-from tests.gui.conftest import SessionFactory, next_frame, session_rows, show_panel
+from tests.gui.conftest import (
+    SessionFactory,
+    fed_in_slices,
+    next_frame,
+    session_rows,
+    show_panel,
+)
 
 SHOTS = Path(__file__).parent / "screenshots"
 # the offscreen platform says so whenever a window is shown; nothing is wrong
@@ -247,3 +253,12 @@ def test_a_v1_wallet_deposit_shows_stored_and_upcast_payloads(
         save_shot(panel, "event_store_upcast.png")
     finally:
         controller.shutdown()
+
+
+def test_the_run_so_far_is_taken_in_slices_until_every_entry_is_listed(
+    qtbot: QtBot, controller: SessionController, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    panel, rows = fed_in_slices(qtbot, controller, EventStorePanel, monkeypatch)
+    assert list(panel.events.rows[: len(rows)]) == list(rows)
+    streams = {row.stream for row in rows}
+    assert panel.streams.rowCount() >= len(streams)

@@ -52,6 +52,7 @@ from ddd_sim.gui.panels.context_map_items import (
     EdgeItem,
     NodeItem,
 )
+from ddd_sim.gui.panels.row_feed import RowFeed
 from ddd_sim.gui.theme import (
     ACCENT,
     BREAKER_COLOURS,
@@ -63,7 +64,7 @@ from ddd_sim.gui.theme import (
 )
 from ddd_sim.gui.widgets import PanelWidget
 from ddd_sim.runtime.catalog import ContextCatalog, Pattern, shop_catalog
-from ddd_sim.runtime.session.rows import EventRow, Frame
+from ddd_sim.runtime.session.rows import Frame
 
 
 class _MapView(QGraphicsView):
@@ -112,11 +113,10 @@ class ContextMapPanel(PanelWidget):
         self.counts: dict[EdgeKey, EdgeTraffic] = {}
         self._position = 0
         self._world_frame: Frame | None = None
-        self._primed = False
-        self._waiting: list[EventRow] = []
         self._build()
         controller.context_selected.connect(self.show_context)
-        controller.query(lambda s: tuple(s.rows), self._prime)
+        # the run so far is asked for once and counted in a slice per turn
+        self.feed = RowFeed(controller, self.traffic.extend, self._refresh, self)
         if controller.frame is not None:
             self._world_frame = controller.frame
             self._position = controller.frame.position
@@ -174,24 +174,16 @@ class ContextMapPanel(PanelWidget):
         self.edges[edge.key] = item
 
     # -- frames -----------------------------------------------------------------------
-    def _prime(self, rows: tuple[EventRow, ...]) -> None:
-        self._primed = True
-        self.traffic.extend(rows)
-        self.traffic.extend(self._waiting)
-        self._waiting = []
-        self._refresh()
-
     def set_frame(self, frame: Frame) -> None:
         """Count the new rows, then show health and traffic as of the position."""
-        if self._primed:
-            self.traffic.extend(frame.new_events)
-        else:
-            self._waiting.extend(frame.new_events)
         self._world_frame = frame
         self._position = frame.position
-        self._refresh()
+        self.feed.take_frame(frame)
+        if not self.feed.primed:
+            self._refresh()  # health now; traffic once the run so far is in
 
     def _refresh(self) -> None:
+        self.feed.drawing()
         frame = self._world_frame
         for edge in traffic_edges(self.traffic.keys(), self._drawn_edges()):
             self._add_edge(edge)

@@ -8,6 +8,8 @@ its aggregate goes are asked of the simulation thread.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
@@ -29,6 +31,7 @@ from ddd_sim.gui.panels.event_models import (
     EventTableModel,
     StreamListModel,
 )
+from ddd_sim.gui.panels.row_feed import RowFeed
 from ddd_sim.gui.theme import ACCENT, MUTED, kind_colour
 from ddd_sim.gui.widgets import PanelWidget, table_view
 from ddd_sim.runtime.session.loads import load_stats
@@ -153,16 +156,14 @@ class EventStorePanel(PanelWidget):
         self.detail: EventDetail | None = None
         self.load: LoadStats | None = None
         self._selected: int | None = None
-        self._primed = False
-        self._waiting: list[EventRow] = []
         self._build()
         frame = controller.frame
         self._position = frame.position if frame is not None else 0
         self.events.set_as_of(self._position)
         self.streams.set_as_of(self._position)
         controller.event_selected.connect(self._on_event_selected)
-        # the frames only carry what is new: what came before is asked for once
-        controller.query(lambda s: tuple(s.rows), self._prime)
+        # the run so far is asked for once and taken in a slice per turn
+        self.feed = RowFeed(controller, self._append, self._redraw, self)
 
     # -- layout -----------------------------------------------------------------------
     def _build(self) -> None:
@@ -230,24 +231,16 @@ class EventStorePanel(PanelWidget):
         layout.addWidget(split, 1)
 
     # -- frames -----------------------------------------------------------------------
-    def _prime(self, rows: tuple[EventRow, ...]) -> None:
-        self._primed = True
-        self._append(rows)
-        self._append(self._waiting)
-        self._waiting = []
-        self._show_position(self._position)
-
     def set_frame(self, frame: Frame) -> None:
         """Append the new entries and show the log as of the frame's position."""
-        if not self._primed:
-            self._waiting.extend(frame.new_events)
-            self._position = frame.position
-            return
-        if frame.new_events:
-            self._append(frame.new_events)
-        self._show_position(frame.position)
+        self._position = frame.position
+        self.feed.take_frame(frame)
 
-    def _append(self, rows: tuple[EventRow, ...] | list[EventRow]) -> None:
+    def _redraw(self) -> None:
+        self.feed.drawing()
+        self._show_position(self._position)
+
+    def _append(self, rows: Sequence[EventRow]) -> None:
         self.events.extend(rows)
         self.streams.extend(rows)
 

@@ -1,8 +1,9 @@
-"""What the plotting panels share: the rows they keep, their playheads, "Fit run".
+"""What the log-fed panels share: the rows they keep, their playheads, "Fit run".
 
-A plotting panel keeps every log row it has seen (frames carry only the new
-ones, so the run so far is asked for once), takes a large batch in slices,
-one per event-loop turn, and coalesces its redraws.  (``ddd_sim.gui``, this
+A panel fed by the log (timeline, metrics, event store, context map) keeps
+every log row it has seen (frames carry only the new ones, so the run so far
+is asked for once), takes a large batch in slices, one per event-loop turn,
+and coalesces its redraws.  (``ddd_sim.gui``, this
 package's parent, has imported PySide6 before pyqtgraph is imported here.)
 """
 
@@ -55,6 +56,11 @@ class RowFeed(QObject):
         self._redraw_timer.timeout.connect(redraw)
         # frames carry only what is new: what came before is asked for once
         controller.query(lambda s: tuple(s.rows), self._prime)
+
+    @property
+    def primed(self) -> bool:
+        """True once the run so far has been answered (and is being taken in)."""
+        return self._primed
 
     @property
     def ingesting(self) -> bool:
