@@ -9,6 +9,7 @@ package's parent, has imported PySide6 before pyqtgraph is imported here.)
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
 
 import pyqtgraph as pg  # type: ignore[import-untyped]
@@ -22,6 +23,11 @@ from ddd_sim.runtime.session.rows import EventRow, Frame
 
 REDRAW_MS = 15
 """Redraws asked for within this long are done once."""
+INGEST_BUDGET_S = 0.006
+"""Wall time one event-loop turn may spend taking in rows (each panel's own
+cost per row sets how many that is, never more than ``INGEST_ROWS``)."""
+FIRST_SLICE = 500
+"""Rows in the first slice, before the panel's cost per row is known."""
 
 
 class RowFeed(QObject):
@@ -46,6 +52,7 @@ class RowFeed(QObject):
         self._waiting: list[EventRow] = []
         self._backlog: list[EventRow] = []
         self._backlog_at = 0
+        self._slice = min(FIRST_SLICE, INGEST_ROWS)
         self._ingest_timer = QTimer(self)
         self._ingest_timer.setSingleShot(True)
         self._ingest_timer.setInterval(0)
@@ -104,8 +111,13 @@ class RowFeed(QObject):
 
     def _ingest_some(self) -> None:
         start = self._backlog_at
-        self._backlog_at = min(len(self._backlog), start + INGEST_ROWS)
+        self._backlog_at = min(len(self._backlog), start + self._slice)
+        began = time.perf_counter()
         self._append(self._backlog[start : self._backlog_at])
+        taken = self._backlog_at - start
+        if taken >= 50:  # enough rows to time; the next slice fits the budget
+            per_row = max(time.perf_counter() - began, 1e-9) / taken
+            self._slice = max(1, min(INGEST_ROWS, int(INGEST_BUDGET_S / per_row)))
         if self.ingesting:
             self._ingest_timer.start()
             self.schedule()

@@ -1,0 +1,40 @@
+"""The feed of log rows a panel takes in: slices sized to a time budget per turn."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+import pytest
+from PySide6.QtCore import QObject
+from pytestqt.qtbot import QtBot
+
+from ddd_sim.gui.controller import SessionController
+from ddd_sim.gui.panels import row_feed
+from ddd_sim.gui.panels.row_feed import RowFeed
+from ddd_sim.runtime.session.rows import EventRow
+from tests.gui.conftest import session_rows
+
+
+def test_a_slow_panel_takes_smaller_slices_and_still_every_row_in_order(
+    qtbot: QtBot, controller: SessionController, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(row_feed, "INGEST_BUDGET_S", 0.004)
+    rows = session_rows(qtbot, controller)
+    assert len(rows) > 600
+    kept: list[EventRow] = []
+    sizes: list[int] = []
+
+    def slow_append(batch: Sequence[EventRow]) -> None:
+        sizes.append(len(batch))
+        time.sleep(len(batch) * 0.0001)  # 0.1 ms a row: 40 rows fit 4 ms
+        kept.extend(batch)
+
+    parent = QObject()
+    feed = RowFeed(controller, slow_append, lambda: None, parent)
+    qtbot.waitUntil(lambda: feed.primed and not feed.ingesting, timeout=20_000)
+    assert sizes[0] == row_feed.FIRST_SLICE
+    later = [size for size in sizes[1:-1] if size]
+    assert later
+    assert max(later) <= 40  # sleeping only ever takes longer
+    assert kept[: len(rows)] == list(rows)
