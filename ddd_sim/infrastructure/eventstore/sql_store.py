@@ -103,16 +103,16 @@ class SqlEventStore(StreamReads):
             self._tail.publish(written)  # reached only once it committed
             return
         state: AppendState = self._batch.state
-        written = state.written
-        mark = 0 if written is None else written.mark()
+        joined = state.written
+        mark = 0 if joined is None else joined.mark()
         cur = conn.cursor()
         cur.execute("SAVEPOINT store_tx")
         try:
             yield SqlWriteTransaction(self, cur, state)
         except BaseException:
             state.forget()
-            if written is not None:
-                written.truncate(mark)
+            if joined is not None:
+                joined.truncate(mark)
             cur.execute("ROLLBACK TO SAVEPOINT store_tx")
             cur.execute("RELEASE SAVEPOINT store_tx")
             raise
