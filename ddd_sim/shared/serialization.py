@@ -174,11 +174,12 @@ class EventRegistry:
         A store hands the same record object to every projection that reads
         a recent event; they share one decoded event (frozen, so nobody can
         change it for the others).  The memo is keyed by the record's identity
-        and holds the record, so a key can never be reused by another object.
+        and holds the record, so while an entry lives no other object can have
+        its key.
         """
         memo = self._decoded
         hit = memo.get(id(recorded))
-        if hit is not None and hit[0] is recorded:
+        if hit is not None:
             return hit[1]
         codec = self._codecs.get(recorded.type)
         if codec is None:

@@ -207,6 +207,26 @@ query = st.fixed_dictionaries(
     },
 )
 
+GRID = [
+    {
+        k: v
+        for k, v in {
+            "from_position": start,
+            "stream_prefix": prefix,
+            "types": types,
+            "until_sim_time": until,
+            "limit": limit,
+        }.items()
+        if v is not None
+    }
+    for start in (None, 3)
+    for prefix in (None, "a", "b")
+    for types in (None, ["Paid"], ["Placed", "Shipped"])
+    for until in (None, 3.5)
+    for limit in (None, 1, 3)
+]
+"""Every combination of filters, asked in every example besides the drawn ones."""
+
 
 def _do(
     store: SqlEventStore, other: SqlEventStore, op: tuple[Any, ...], run: str
@@ -231,11 +251,12 @@ def _do(
 def test_reads_from_the_tail_equal_reads_of_the_database(
     open_sql: OpenSql, steps: list[tuple[Any, ...]], queries: list[dict[str, Any]]
 ) -> None:
-    # unique streams per example: a PostgreSQL schema lives for the whole test
+    # unique streams per example: the database lives for the whole test
     run = uuid.uuid4().hex[:6]
     store, other, fresh = open_sql(tail_events=6), open_sql(), open_sql()
     try:
-        _run(store, other, fresh, steps, [{}, *(_here(q, run) for q in queries)], run)
+        asked = [_here(q, run) for q in [*GRID, *queries]]
+        _run(store, other, fresh, steps, asked, run)
     finally:  # each example's connections go now, not at the end of the test
         for opened in (store, other, fresh):
             opened.close()
@@ -286,5 +307,6 @@ def _here(q: dict[str, Any], run: str) -> dict[str, Any]:
 
 
 def _after(q: dict[str, Any], base: int) -> dict[str, Any]:
-    """A query about this example's positions (a PostgreSQL log goes on)."""
+    """A query about this example's positions (the test's database goes on)."""
+    q = {"from_position": 1, **q}
     return {k: v + base if k.endswith("_position") else v for k, v in q.items()}
