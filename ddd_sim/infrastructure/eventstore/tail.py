@@ -64,7 +64,7 @@ class TailSegment:
             return
         if not self.rows:
             self.first = rows[0][0]
-        elif rows[0][0] != self.end:
+        elif rows[0][0] != self.first + len(self.rows):
             self.abandon()
             return
         self.rows.extend(rows)
