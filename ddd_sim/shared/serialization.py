@@ -18,6 +18,8 @@ from ddd_sim.shared.money import Money
 from ddd_sim.shared.upcasting import Upcasters
 
 Codec = tuple[Callable[[Any], Any], Callable[[Any], Any]]
+_DECODED_KEPT = 4096
+"""Decoded events remembered: those of a few polls' worth of new records."""
 
 
 def _identity(value: Any) -> Any:
@@ -110,6 +112,7 @@ class EventRegistry:
     def __init__(self, upcasters: Upcasters | None = None) -> None:
         self.upcasters = upcasters or Upcasters()
         self._codecs: dict[str, _FieldCodecs] = {}
+        self._decoded: dict[int, tuple[RecordedEvent, DomainEvent]] = {}
 
     def register(self, *classes: type[DomainEvent]) -> None:
         """Register event classes under their ``event_type`` and schema version."""
@@ -166,7 +169,18 @@ class EventRegistry:
         return out
 
     def to_domain_event(self, recorded: RecordedEvent) -> DomainEvent:
-        """Decode a stored event (upcasting first if the store has not)."""
+        """Decode a stored event (upcasting first if the store has not).
+
+        A store hands the same record object to every projection that reads
+        a recent event; they share one decoded event (frozen, so nobody can
+        change it for the others).  The memo is keyed by the record's identity
+        and holds the record, so while an entry lives no other object can have
+        its key.
+        """
+        memo = self._decoded
+        hit = memo.get(id(recorded))
+        if hit is not None:
+            return hit[1]
         codec = self._codecs.get(recorded.type)
         if codec is None:
             raise UnknownEventType(
@@ -179,4 +193,7 @@ class EventRegistry:
                 recorded.type, recorded.schema_version, dict(payload)
             )
         event: DomainEvent = codec.decode(payload)
+        if len(memo) >= _DECODED_KEPT:
+            memo.clear()  # cheaper than ordering; a miss only decodes again
+        memo[id(recorded)] = (recorded, event)
         return event

@@ -19,6 +19,12 @@ from ddd_sim.infrastructure.eventstore.sql_transaction import (
     SqlWriteTransaction,
 )
 from ddd_sim.infrastructure.eventstore.stream_reads import StreamReads
+from ddd_sim.infrastructure.eventstore.tail import (
+    TAIL_EVENTS,
+    EventTail,
+    Held,
+    TailRead,
+)
 from ddd_sim.shared.errors import CorruptStore
 from ddd_sim.shared.events import (
     AppendResult,
@@ -43,15 +49,25 @@ class SqlEventStore(StreamReads):
     IMMEDIATE``; PostgreSQL: an exclusive table lock at the first append), and
     each transaction numbers its events from the committed maximum, so global
     positions are gapless and equal commit order on both backends.
+
+    ``read_all`` serves what it can from a tail of the events this object
+    appended lately (see :mod:`.tail`), and reads the rest with SQL.
     """
 
-    def __init__(self, backend: SqlBackend, upcasters: Upcasters | None = None) -> None:
+    def __init__(
+        self,
+        backend: SqlBackend,
+        upcasters: Upcasters | None = None,
+        *,
+        tail_events: int = TAIL_EVENTS,
+    ) -> None:
         self.backend = backend
         self._q = backend.sql
         self._decoder = RowDecoder(
             upcasters, to_uuid=backend.from_db_uuid, id_bytes=backend.id_bytes
         )
         self._batch = threading.local()
+        self._tail = EventTail(self._decoder, tail_events)
 
     # -- writing --------------------------------------------------------------
     @contextmanager
@@ -65,30 +81,38 @@ class SqlEventStore(StreamReads):
         if getattr(self._batch, "conn", None) is not None:
             yield
             return
+        written = self._tail.segment()
         with self.backend.write_transaction() as conn:
             self._batch.conn = conn
-            self._batch.state = AppendState()
+            self._batch.state = AppendState(written)
             try:
                 yield
             finally:
                 self._batch.conn = None
                 self._batch.state = None
+        self._tail.publish(written)  # reached only once the batch committed
 
     @contextmanager
     def transaction(self) -> Iterator[SqlWriteTransaction]:
         """One atomic write (group commit): everything in it commits or nothing does."""
         conn = getattr(self._batch, "conn", None)
         if conn is None:
+            written = self._tail.segment()
             with self.backend.write_transaction() as conn:
-                yield SqlWriteTransaction(self, conn.cursor())
+                yield SqlWriteTransaction(self, conn.cursor(), AppendState(written))
+            self._tail.publish(written)  # reached only once it committed
             return
-        state = self._batch.state
+        state: AppendState = self._batch.state
+        joined = state.written
+        mark = 0 if joined is None else joined.mark()
         cur = conn.cursor()
         cur.execute("SAVEPOINT store_tx")
         try:
             yield SqlWriteTransaction(self, cur, state)
         except BaseException:
             state.forget()
+            if joined is not None:
+                joined.truncate(mark)
             cur.execute("ROLLBACK TO SAVEPOINT store_tx")
             cur.execute("RELEASE SAVEPOINT store_tx")
             raise
@@ -168,7 +192,11 @@ class SqlEventStore(StreamReads):
         limit: int | None = None,
         raw: bool = False,
     ) -> Iterator[RecordedEvent]:
-        """The log in global order, read in short pages so no reader holds the file."""
+        """The log in global order, read in short pages so no reader holds the file.
+
+        Positions this object appended lately come from its tail; ``raw``
+        reads, which check the stored log itself, always go to the database.
+        """
         where = ["global_position >= ?"]
         params: list[Any] = []
         if to_position is not None:
@@ -180,6 +208,7 @@ class SqlEventStore(StreamReads):
         if stream_prefix:
             where.append("substr(stream_id, 1, ?) = ?")
             params += [len(stream_prefix), stream_prefix]
+        wanted: list[Any] | None = None
         if types is not None:
             wanted = sorted(set(types))
             if not wanted:
@@ -190,26 +219,93 @@ class SqlEventStore(StreamReads):
             f"SELECT {_COLUMNS} FROM events WHERE {' AND '.join(where)} "
             f"ORDER BY global_position LIMIT ?"
         )
-        return self._pages(sql, params, from_position, limit, raw)
+        tail: TailRead | None = None
+        if (
+            not raw
+            and type(from_position) is int
+            and (to_position is None or type(to_position) is int)
+            and (until_sim_time is None or type(until_sim_time) in (float, int))
+            and (not stream_prefix or type(stream_prefix) is str)
+            and (limit is None or type(limit) is int)
+        ):
+            tail = TailRead(
+                to_position,
+                until_sim_time,
+                stream_prefix or None,
+                None if wanted is None else frozenset(wanted),
+            )
+        return self._pages(sql, params, from_position, limit, raw, tail)
 
     def _pages(
-        self, sql: str, params: list[Any], start: int, limit: int | None, raw: bool
+        self,
+        sql: str,
+        params: list[Any],
+        start: int,
+        limit: int | None,
+        raw: bool,
+        tail: TailRead | None,
     ) -> Iterator[RecordedEvent]:
         remaining = limit
         while remaining is None or remaining > 0:
             page = _READ_PAGE if remaining is None else min(_READ_PAGE, remaining)
+            events: list[RecordedEvent] = []
+            if tail is not None:
+                # a page is read at one moment, as one SQL statement reads it:
+                # held positions first, then the database for what lies beyond
+                start = self._from_tail(tail, start, page, events)
+                stop = tail.to_position
+                if len(events) == page or (stop is not None and start > stop):
+                    if not events:
+                        return
+                    yield from events
+                    if remaining is not None:
+                        remaining -= len(events)
+                    if len(events) < page:
+                        return
+                    continue
             with self._reader() as conn:
                 cur = conn.cursor()
-                cur.execute(sql, [start, *params, page])
+                cur.execute(sql, [start, *params, page - len(events)])
                 rows = cur.fetchall()
-            if not rows:
+            if rows:
+                events += self._decoder.decode(rows, raw)
+                start = rows[-1][0] + 1
+            if not events:
                 return
-            yield from self._decoder.decode(rows, raw)
+            yield from events
             if remaining is not None:
-                remaining -= len(rows)
-            if len(rows) < page:
+                remaining -= len(events)
+            if len(events) < page:
                 return
-            start = rows[-1][0] + 1
+
+    def _from_tail(
+        self, read: TailRead, start: int, page: int, events: list[RecordedEvent]
+    ) -> int:
+        """Add up to a page of held matches to ``events``; the position after."""
+        upcasters = self._decoder.upcasters
+        needs = upcasters.needs_upcast if upcasters is not None else None
+        while len(events) < page:
+            if read.to_position is not None and start > read.to_position:
+                break
+            held = self._held(start, read.to_position)
+            if held is None:
+                break
+            found, start = read.select(held, page - len(events), needs, self._reread)
+            events += found
+        return start
+
+    def _held(self, start: int, stop: int | None) -> Held | None:
+        """Held positions from ``start``: committed, or this thread's batch's own."""
+        held = self._tail.take(start, stop)
+        if held is None:
+            state = self._append_state()
+            if state is not None and state.written is not None:
+                held = state.written.take(start, stop, self._decoder)
+        return held
+
+    def _reread(self, row: Any) -> RecordedEvent:
+        """A held row as the database path reads it: parsed anew and upcast."""
+        return self._decoder.decode([row], False)[0]
 
     def stream_version(self, stream_id: str) -> int:
         """Head version of a stream (0 when empty)."""
@@ -309,4 +405,5 @@ class SqlEventStore(StreamReads):
 
     def close(self) -> None:
         """Close every connection (SQLite also checkpoints its WAL)."""
+        self._tail.clear()
         self.backend.close()

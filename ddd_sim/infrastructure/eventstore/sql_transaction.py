@@ -32,6 +32,7 @@ from ddd_sim.shared.events import (
 
 if TYPE_CHECKING:
     from ddd_sim.infrastructure.eventstore.sql_store import SqlEventStore
+    from ddd_sim.infrastructure.eventstore.tail import TailSegment
 
 COLUMNS = (
     "global_position, event_id, stream_id, version, type, schema_version, payload, "
@@ -55,14 +56,16 @@ class AppendState:
     One lives as long as a transaction, or a batch of them: the next global
     position and the head versions of streams it has read or written.  While
     the lock is held nobody else appends, so these stay true until a rollback,
-    which must :meth:`forget` them.
+    which must :meth:`forget` them.  ``written`` collects the rows inserted,
+    for the store's tail once they have committed.
     """
 
-    __slots__ = ("next_position", "versions")
+    __slots__ = ("next_position", "versions", "written")
 
-    def __init__(self) -> None:
+    def __init__(self, written: TailSegment | None = None) -> None:
         self.next_position: int | None = None
         self.versions: dict[str, int] = {}
+        self.written = written
 
     def forget(self) -> None:
         """A rollback undid writes: ask the database again."""
@@ -147,6 +150,8 @@ class SqlWriteTransaction:
             )
         state.next_position = first + len(rows)
         state.versions[stream_id] = current + len(rows)
+        if state.written is not None:
+            state.written.add(rows)
         return AppendResult(
             stream_id,
             current + 1,
