@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import math
+import platform
 import pstats
 import tempfile
 import time
@@ -84,6 +86,23 @@ def measure(location: str, text: str, *, fast: bool, profile: bool) -> dict[str,
     }
 
 
+def machine_speed() -> float:
+    """Millions of pure-Python loop steps a second (best of three).
+
+    Orders/s scale with the machine (the same commit gave 632-704 orders/s
+    one day and 360-450 on another machine the next), so a figure means
+    little without this one beside it.
+    """
+    best = math.inf
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for i in range(2_000_000):
+            total += i
+        best = min(best, time.perf_counter() - started)
+    return 2.0 / best
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--orders", type=int, default=5000)
@@ -98,7 +117,11 @@ def main() -> None:
         ("sqlite fast", str(folder / "fast.db"), True),
         ("sqlite durable", str(folder / "durable.db"), False),
     ]
-    print(f"{args.orders} orders at {args.rate:g}/s simulated, saga {args.saga}")
+    print(
+        f"{args.orders} orders at {args.rate:g}/s simulated, saga {args.saga}; "
+        f"python {platform.python_version()}, machine speed "
+        f"{machine_speed():.1f}M loop steps/s"
+    )
     print(
         f"{'store':<16}{'orders':>8}{'events':>9}{'run s':>8}{'orders/s':>10}"
         f"{'events/s':>10}{'+checks s':>11}"
