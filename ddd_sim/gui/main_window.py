@@ -235,6 +235,10 @@ class MainWindow(QMainWindow):
         """Render what is still queued at once (scripts and tests that look now)."""
         while self._to_render:
             self._render_next()
+        for panel in self.panels.values():
+            feed = getattr(panel, "feed", None)
+            if feed is not None:
+                feed.flush()  # a redraw held back after a costly one: now
 
     def _show_status(self, frame: Frame) -> None:
         world, figures = frame.world, frame.figures

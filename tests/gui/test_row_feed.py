@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 
@@ -38,3 +39,31 @@ def test_a_slow_panel_takes_smaller_slices_and_still_every_row_in_order(
     assert later
     assert max(later) <= 40  # sleeping only ever takes longer
     assert kept[: len(rows)] == list(rows)
+
+
+def test_a_costly_redraw_is_spaced_out_and_a_screenshot_flushes_it(
+    qtbot: QtBot, controller: SessionController
+) -> None:
+    session_rows(qtbot, controller)
+    drawn: list[float] = []
+
+    def costly_redraw() -> None:
+        time.sleep(0.03)  # 30 ms: the next redraw is due 90 ms later
+        drawn.append(time.perf_counter())
+
+    parent = QObject()
+    feed = RowFeed(controller, lambda batch: None, costly_redraw, parent)
+    qtbot.waitUntil(lambda: feed.primed and not feed.ingesting, timeout=10_000)
+    qtbot.waitUntil(lambda: len(drawn) >= 1, timeout=5_000)
+    before = len(drawn)
+    assert controller.frame is not None
+    frame = dataclasses.replace(controller.frame, new_events=())
+    feed.take_frame(frame)  # too soon: held back
+    assert len(drawn) == before
+    feed.flush()  # what a screenshot does first
+    assert len(drawn) == before + 1
+    feed.flush()  # nothing held back any more
+    assert len(drawn) == before + 1
+    qtbot.wait(150)
+    feed.take_frame(frame)  # due again: drawn at once
+    assert len(drawn) == before + 2

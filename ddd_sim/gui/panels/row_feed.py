@@ -9,6 +9,7 @@ package's parent, has imported PySide6 before pyqtgraph is imported here.)
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterable, Sequence
 
@@ -28,6 +29,11 @@ INGEST_BUDGET_S = 0.006
 cost per row sets how many that is, never more than ``INGEST_ROWS``)."""
 FIRST_SLICE = 500
 """Rows in the first slice, before the panel's cost per row is known."""
+REDRAW_SPACING = 3.0
+"""A redraw that took t seconds is followed by the next one no sooner than
+this many times t later: a panel whose picture is costly (a large run drawn
+whole) takes at most a third of the GUI thread, and frames in between are
+drawn together."""
 
 
 class RowFeed(QObject):
@@ -60,7 +66,9 @@ class RowFeed(QObject):
         self._redraw_timer = QTimer(self)
         self._redraw_timer.setSingleShot(True)
         self._redraw_timer.setInterval(REDRAW_MS)
-        self._redraw_timer.timeout.connect(redraw)
+        self._redraw_timer.timeout.connect(self._timed_redraw)
+        self._redraw_cost = 0.0
+        self._redrawn_at = -math.inf
         # frames carry only what is new: what came before is asked for once
         controller.query(lambda s: tuple(s.rows), self._prime)
 
@@ -84,24 +92,45 @@ class RowFeed(QObject):
             # a bulk of rows (a large log opening): the redraw gets its own
             # event-loop turn, so the window's frame is not held up by it
             self.schedule()
+        elif self._wait_s() > 0:
+            self.schedule()  # the last redraw was costly and recent
         else:
-            self._redraw()
+            self._timed_redraw()
 
     def schedule(self) -> None:
         """Redraw on a later turn (asked again before then: still once)."""
         if not self._redraw_timer.isActive():
+            wait_ms = math.ceil(max(0.0, self._wait_s()) * 1000)
+            self._redraw_timer.setInterval(max(REDRAW_MS, wait_ms))
             self._redraw_timer.start()
 
     def drawing(self) -> None:
         """A redraw is under way: one scheduled is no longer needed."""
         self._redraw_timer.stop()
 
+    def flush(self) -> None:
+        """Do a scheduled redraw now (a script about to take a screenshot)."""
+        if self._redraw_timer.isActive():
+            self._timed_redraw()
+
+    def _wait_s(self) -> float:
+        """How long until the next redraw is due (0 or less: now)."""
+        due = self._redrawn_at + REDRAW_SPACING * self._redraw_cost
+        return due - time.perf_counter()
+
+    def _timed_redraw(self) -> None:
+        self._redraw_timer.stop()
+        began = time.perf_counter()
+        self._redraw()
+        self._redrawn_at = time.perf_counter()
+        self._redraw_cost = self._redrawn_at - began
+
     def _prime(self, rows: tuple[EventRow, ...]) -> None:
         self._primed = True
         self._take(rows)
         self._take(self._waiting)
         self._waiting = []
-        self._redraw()
+        self._timed_redraw()
 
     def _take(self, rows: Iterable[EventRow]) -> None:
         # a large batch (a session opening, the first answer) is taken in a
