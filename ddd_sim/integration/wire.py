@@ -8,6 +8,7 @@ events it understands.  The contract version travels in ``dataschema``.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Collection, Mapping
 from typing import Any
@@ -16,7 +17,6 @@ from ddd_sim.integration.base import IntegrationEvent
 from ddd_sim.integration.delivery import Delivery
 from ddd_sim.integration.envelope import (
     JSON_CONTENT_TYPE,
-    check_sim_time,
     read_event,
     sent_id,
     sent_sim_time,
@@ -48,12 +48,12 @@ def encode(
     contract = registry.contract_of(type(event))
     data = to_data(event)
     contract.check(data)
-    check_sim_time(sim_time)
+    time = sim_timestamp(sim_time)  # refuses a negative or not finite sim time
     attributes: dict[str, Any] = {
         "type": contract.event_type,
         "source": source_of(contract.event_class),
         "id": str(event_id),
-        "time": sim_timestamp(sim_time),
+        "time": time,
         "datacontenttype": JSON_CONTENT_TYPE,
         "dataschema": schema_id(contract.event_type, contract.version),
         "simtime": repr(float(sim_time)),
@@ -67,10 +67,16 @@ def encode(
     return write_event(attributes, data)
 
 
+@functools.lru_cache(maxsize=256)
+def _schema_prefix(event_type: str) -> str:
+    """``urn:ddd-sim:schema:<type>:``, the dataschema of any version of a type."""
+    return schema_id(event_type, 0).removesuffix("0")
+
+
 def _version_sent(sent: Mapping[str, Any], event_type: str) -> int:
     """The contract version named by ``dataschema`` (which must name this type)."""
     dataschema = sent.get("dataschema")
-    prefix = schema_id(event_type, 0).removesuffix("0")
+    prefix = _schema_prefix(event_type)
     if not isinstance(dataschema, str) or not dataschema.startswith(prefix):
         raise ContractViolation(
             f"{event_type}: dataschema must be {prefix}<version>, got {dataschema!r}"
@@ -94,8 +100,8 @@ def decode(
     ``accepted`` maps each event type the consumer reads to the versions it
     understands; None accepts every published type and version.
     """
-    cloud_event, sent = read_event(data)
-    event_type = cloud_event.get_type()
+    sent, payload = read_event(data)
+    event_type: str = sent["type"]
     published = registry.versions(event_type)
     if not published:
         raise ContractViolation(
@@ -109,21 +115,20 @@ def decode(
     )
     contract = registry.contract(event_type, version)
     expected_source = source_of(contract.event_class)
-    if cloud_event.get_source() != expected_source:
+    source: str = sent["source"]
+    if source != expected_source:
         raise ContractViolation(
-            f"{event_type} is published by {expected_source}, "
-            f"not {cloud_event.get_source()!r}"
+            f"{event_type} is published by {expected_source}, not {source!r}"
         )
-    payload = cloud_event.get_data()
     contract.check(payload)
     return Delivery(
-        event=from_data(contract.event_class, payload),  # type: ignore[arg-type]
-        event_id=sent_id(cloud_event.get_id()),
+        event=from_data(contract.event_class, payload),
+        event_id=sent_id(sent["id"]),
         type=event_type,
         version=version,
-        source=cloud_event.get_source(),
+        source=source,
         sim_time=sent_sim_time(sent),
-        subject=cloud_event.get_subject(),
+        subject=sent.get("subject"),
         correlation_id=sent_uuid(sent, "correlationid"),
         causation_id=sent_uuid(sent, "causationid"),
     )
