@@ -28,6 +28,7 @@ _JSON_WRITER: Final = json.JSONEncoder(sort_keys=True)
 """``json.dumps(value, sort_keys=True)``, with the encoder made once."""
 _json_string: Final = encode_basestring_ascii
 """What json.dumps writes for a string (the same function)."""
+_NO_ID_OR_TIME: Final = "a CloudEvent on our wire needs an explicit id and time"
 _REQUIRED: Final = ("specversion", "id", "source", "type")
 _CONTEXT_ATTRIBUTES: Final = frozenset(
     {*_REQUIRED, "datacontenttype", "dataschema", "subject", "time"}
@@ -59,21 +60,74 @@ def write_event(attributes: Mapping[str, Any], data: Mapping[str, Any]) -> bytes
     together here because building and validating the library's event object
     for every message sent cost a tenth of a simulation run.
     """
-    if "id" not in attributes or "time" not in attributes:
-        raise ValueError("a CloudEvent on our wire needs an explicit id and time")
+    if "time" not in attributes:
+        raise ValueError(_NO_ID_OR_TIME)
+    header = _header(attributes)
+    header["time"] = _wire_time(header["time"])
+    return _write(header, data)
+
+
+def write_sim_event(
+    attributes: Mapping[str, Any], data: Mapping[str, Any], *, sim_time: float
+) -> bytes:
+    """``write_event`` with ``time`` given as ``sim_timestamp(sim_time)``.
+
+    The same bytes, but the timestamp is written from the simulated seconds
+    directly (see :func:`sim_time_text`), not made as a datetime and then
+    formatted, which cost a tenth of encoding an event.
+    """
+    header = _header(attributes)
+    header["time"] = sim_time_text(sim_time)
+    return _write(header, data)
+
+
+def sim_time_text(sim_time: float) -> str:
+    """``sim_timestamp(sim_time)`` as the wire writes it (a test holds the two equal).
+
+    The same ``timedelta`` does the rounding to microseconds; the epoch is a
+    midnight, so the date depends only on the whole days (a few per run,
+    kept) and the clock time only on the seconds and microseconds left.
+    """
+    check_sim_time(sim_time)
+    elapsed = timedelta(seconds=sim_time)
+    minutes, seconds = divmod(elapsed.seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    clock = f"{_day_text(elapsed.days)}T{hours:02d}:{minutes:02d}:{seconds:02d}"
+    if elapsed.microseconds:
+        return f"{clock}.{elapsed.microseconds:06d}Z"
+    return f"{clock}Z"
+
+
+@functools.lru_cache(maxsize=64)
+def _day_text(days: int) -> str:
+    """The date ``days`` after the epoch's, as ``isoformat`` writes it."""
+    return (SIM_EPOCH + timedelta(days=days)).date().isoformat()
+
+
+def _header(attributes: Mapping[str, Any]) -> dict[str, Any]:
+    """The attributes with ``specversion``, refusing a missing or empty required one."""
+    if "id" not in attributes:
+        raise ValueError(_NO_ID_OR_TIME)
     header = {"specversion": SPEC_VERSION, **attributes}
     for name in _REQUIRED:
         value = header[name]
         if not isinstance(value, str) or not value:
             raise ValueError(f"CloudEvent attribute {name} must be a non-empty string")
-    header["time"] = _wire_time(header["time"])
+    return header
+
+
+def _write(header: Mapping[str, Any], data: Mapping[str, Any]) -> bytes:
+    """The JSON of a checked header (``time`` written) and the data."""
     # attributes are flat (strings, a few integers), sorted at the top level
     # and written as json.dumps writes a dict's items; data is plain JSON, so
     # the C encoder sorts it at every depth; data goes last
     head = ", ".join(
-        f"{_json_string(name)}: "
-        f"{_json_string(value) if type(value) is str else _JSON_WRITER.encode(value)}"
-        for name, value in sorted(header.items())
+        [
+            f"{_json_string(name)}: {_json_string(value)}"
+            if type(value) is str
+            else f"{_json_string(name)}: {_JSON_WRITER.encode(value)}"
+            for name, value in sorted(header.items())
+        ]
     )
     return f'{{{head}, "data": {_JSON_WRITER.encode(data)}}}'.encode()
 

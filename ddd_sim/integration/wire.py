@@ -17,12 +17,12 @@ from ddd_sim.integration.base import IntegrationEvent
 from ddd_sim.integration.delivery import Delivery
 from ddd_sim.integration.envelope import (
     JSON_CONTENT_TYPE,
+    check_sim_time,
     read_event,
     sent_id,
     sent_sim_time,
     sent_uuid,
-    sim_timestamp,
-    write_event,
+    write_sim_event,
 )
 from ddd_sim.integration.payload import from_data, to_data
 from ddd_sim.integration.schemas import PUBLISHED, ContractRegistry, schema_id
@@ -48,12 +48,11 @@ def encode(
     contract = registry.contract_of(type(event))
     data = to_data(event)
     contract.check(data)
-    time = sim_timestamp(sim_time)  # refuses a negative or not finite sim time
+    check_sim_time(sim_time)
     attributes: dict[str, Any] = {
         "type": contract.event_type,
         "source": source_of(contract.event_class),
         "id": str(event_id),
-        "time": time,
         "datacontenttype": JSON_CONTENT_TYPE,
         "dataschema": schema_id(contract.event_type, contract.version),
         "simtime": repr(float(sim_time)),
@@ -64,7 +63,7 @@ def encode(
         attributes["correlationid"] = str(correlation_id)
     if causation_id is not None:
         attributes["causationid"] = str(causation_id)
-    return write_event(attributes, data)
+    return write_sim_event(attributes, data, sim_time=sim_time)
 
 
 @functools.lru_cache(maxsize=256)
