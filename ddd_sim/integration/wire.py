@@ -8,6 +8,7 @@ events it understands.  The contract version travels in ``dataschema``.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Collection, Mapping
 from typing import Any
@@ -21,8 +22,7 @@ from ddd_sim.integration.envelope import (
     sent_id,
     sent_sim_time,
     sent_uuid,
-    sim_timestamp,
-    write_event,
+    write_sim_event,
 )
 from ddd_sim.integration.payload import from_data, to_data
 from ddd_sim.integration.schemas import PUBLISHED, ContractRegistry, schema_id
@@ -53,7 +53,6 @@ def encode(
         "type": contract.event_type,
         "source": source_of(contract.event_class),
         "id": str(event_id),
-        "time": sim_timestamp(sim_time),
         "datacontenttype": JSON_CONTENT_TYPE,
         "dataschema": schema_id(contract.event_type, contract.version),
         "simtime": repr(float(sim_time)),
@@ -64,13 +63,19 @@ def encode(
         attributes["correlationid"] = str(correlation_id)
     if causation_id is not None:
         attributes["causationid"] = str(causation_id)
-    return write_event(attributes, data)
+    return write_sim_event(attributes, data, sim_time=sim_time)
+
+
+@functools.lru_cache(maxsize=256)
+def _schema_prefix(event_type: str) -> str:
+    """``urn:ddd-sim:schema:<type>:``, the dataschema of any version of a type."""
+    return schema_id(event_type, 0).removesuffix("0")
 
 
 def _version_sent(sent: Mapping[str, Any], event_type: str) -> int:
     """The contract version named by ``dataschema`` (which must name this type)."""
     dataschema = sent.get("dataschema")
-    prefix = schema_id(event_type, 0).removesuffix("0")
+    prefix = _schema_prefix(event_type)
     if not isinstance(dataschema, str) or not dataschema.startswith(prefix):
         raise ContractViolation(
             f"{event_type}: dataschema must be {prefix}<version>, got {dataschema!r}"
@@ -94,8 +99,8 @@ def decode(
     ``accepted`` maps each event type the consumer reads to the versions it
     understands; None accepts every published type and version.
     """
-    cloud_event, sent = read_event(data)
-    event_type = cloud_event.get_type()
+    sent, payload = read_event(data)
+    event_type: str = sent["type"]
     published = registry.versions(event_type)
     if not published:
         raise ContractViolation(
@@ -109,21 +114,20 @@ def decode(
     )
     contract = registry.contract(event_type, version)
     expected_source = source_of(contract.event_class)
-    if cloud_event.get_source() != expected_source:
+    source: str = sent["source"]
+    if source != expected_source:
         raise ContractViolation(
-            f"{event_type} is published by {expected_source}, "
-            f"not {cloud_event.get_source()!r}"
+            f"{event_type} is published by {expected_source}, not {source!r}"
         )
-    payload = cloud_event.get_data()
     contract.check(payload)
     return Delivery(
-        event=from_data(contract.event_class, payload),  # type: ignore[arg-type]
-        event_id=sent_id(cloud_event.get_id()),
+        event=from_data(contract.event_class, payload),
+        event_id=sent_id(sent["id"]),
         type=event_type,
         version=version,
-        source=cloud_event.get_source(),
+        source=source,
         sim_time=sent_sim_time(sent),
-        subject=cloud_event.get_subject(),
+        subject=sent.get("subject"),
         correlation_id=sent_uuid(sent, "correlationid"),
         causation_id=sent_uuid(sent, "causationid"),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import uuid
 from typing import Any
 
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 from ddd_sim.integration.base import IntegrationEvent
 from ddd_sim.integration.events import INTEGRATION_EVENTS, OrderLine, OrderPlaced
 from ddd_sim.integration.wire import decode, encode
+from ddd_sim.shared.errors import ContractViolation
 from ddd_sim.shared.money import Money
 from tests.integration_wire.wire_strategies import messages
 
@@ -155,21 +157,67 @@ def test_our_bytes_are_the_cloudevents_librarys(
     cls: type[IntegrationEvent], data: st.DataObject
 ):
     """write_event puts the JSON together itself; it must match the library's."""
-    from ddd_sim.integration.envelope import sim_timestamp, write_event
+    from ddd_sim.integration.envelope import sim_timestamp, write_event, write_sim_event
     from ddd_sim.integration.payload import to_data
 
     event = data.draw(messages(cls))
+    sim_time = data.draw(SIM_TIMES)
     attributes = {
         "type": cls.event_type,
         "source": f"/shop/{cls.source_context}",
         "id": str(data.draw(st.uuids())),
-        "time": sim_timestamp(data.draw(SIM_TIMES)),
+        "time": sim_timestamp(sim_time),
         "datacontenttype": "application/json",
         "subject": data.draw(st.text(min_size=1, max_size=10)),
         "correlationid": str(data.draw(st.uuids())),
     }
     payload = to_data(event)
-    assert write_event(attributes, payload) == library_write_event(attributes, payload)
+    expected = library_write_event(attributes, payload)
+    assert write_event(attributes, payload) == expected
+    del attributes["time"]
+    assert write_sim_event(attributes, payload, sim_time=sim_time) == expected
+
+
+EDGE_SIM_TIMES = [
+    0,
+    3,
+    1e-6,
+    5e-7,  # half a microsecond: timedelta rounds half to even
+    1.5e-6,
+    2.5e-6,
+    59.9999995,
+    3599.9999996,
+    86399.9999995,
+    86400.0,
+    86400 * 366 + 0.25,
+    2.5e11,  # year 9948
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(sim_time=SIM_TIMES | st.sampled_from(EDGE_SIM_TIMES))
+def test_sim_time_text_is_the_timestamp_as_the_library_writes_it(sim_time: float):
+    from ddd_sim.integration.envelope import sim_time_text, sim_timestamp
+
+    written = library_write_event(
+        {"type": "t", "source": "/s", "id": "1", "time": sim_timestamp(sim_time)}, {}
+    )
+    assert json.loads(written)["time"] == sim_time_text(sim_time)
+
+
+def test_sim_time_text_refuses_what_sim_timestamp_refuses():
+    from ddd_sim.integration.envelope import sim_time_text, sim_timestamp
+
+    for bad in (-1.0, math.inf, math.nan, True, "1"):
+        with pytest.raises(ContractViolation) as expected:
+            sim_timestamp(bad)  # type: ignore[arg-type]
+        with pytest.raises(ContractViolation) as refused:
+            sim_time_text(bad)  # type: ignore[arg-type]
+        assert str(refused.value) == str(expected.value)
+    with pytest.raises(OverflowError):
+        sim_timestamp(3e11)  # beyond the year 9999
+    with pytest.raises(OverflowError):
+        sim_time_text(3e11)
 
 
 def test_a_cloudevent_without_a_source_is_not_written():
