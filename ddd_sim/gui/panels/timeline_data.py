@@ -5,8 +5,12 @@ arrive in position order (and so in simulated-time order); they are kept as
 growable numpy columns, one set per kind, so that "the marks of a kind as of
 a position, inside the view" is two binary searches and a slice.  When a
 slice holds more marks than the view has pixels, marks that would land on
-the same pixel of the same lane are drawn once.  Saga spans, fault windows
-and breaker bands are in :mod:`.timeline_spans`.
+the same pixel of the same lane are drawn once.  A view over a long run (the
+whole of it, while following a live one) reads those pixels from an
+occupancy grid kept per kind as rows arrive (:class:`_Occupancy`), so its
+cost is bounded by the pixels drawn and the rows new since the last redraw,
+not by the run's length.  Saga spans, fault windows and breaker bands are in
+:mod:`.timeline_spans`.
 """
 
 from __future__ import annotations
@@ -61,6 +65,68 @@ _WATCHED_TYPES = PROCESS_TYPES | {
 }
 
 
+class _Occupancy:
+    """Which (lane, bin) a kind's first ``filled`` marks occupy, bins ``width`` wide.
+
+    Bins are anchored at t = 0 and their width is a power of two, so a grid
+    halves its resolution in place (two bins OR-ed into one) as the view
+    widens, and grows at the end as marks arrive.  It answers only for the
+    marks it holds: as of an earlier position, or with bins too coarse for
+    the view, the caller takes the exact path.
+    """
+
+    def __init__(self, width: float) -> None:
+        self.width = width
+        self.filled = 0
+        self.cells = np.zeros((len(LANES), 256), dtype=np.bool_)
+        self.used = 0
+        """Bins up to the last occupied one (the rest is spare capacity)."""
+
+    def fill(self, times: FloatArray, lanes: IntArray) -> None:
+        """Mark the bins of some more marks (the next ones after ``filled``)."""
+        which = (times / self.width).astype(np.int64)
+        if len(which):
+            needed = int(which.max()) + 1
+            if needed > self.cells.shape[1]:
+                grown = np.zeros(
+                    (len(LANES), max(needed, 2 * self.cells.shape[1])), np.bool_
+                )
+                grown[:, : self.used] = self.cells[:, : self.used]
+                self.cells = grown
+            self.used = max(self.used, needed)
+            self.cells[lanes, which] = True
+        self.filled += len(times)
+
+    def coarsen(self) -> None:
+        """Double the bin width: each new bin is occupied if either half was."""
+        used = self.used
+        merged = self.cells[:, 0:used:2].copy()
+        merged[:, : used // 2] |= self.cells[:, 1:used:2]
+        self.cells = np.zeros_like(self.cells)
+        self.cells[:, : merged.shape[1]] = merged
+        self.used = merged.shape[1]
+        self.width *= 2.0
+
+    def marks(self, x0: float, x1: float) -> tuple[FloatArray, IntArray]:
+        """(bin centre, lane) of the occupied bins that overlap [x0, x1]."""
+        first = max(0, int(np.floor(x0 / self.width)))
+        last = min(self.used, int(np.floor(x1 / self.width)) + 1)
+        if last <= first:
+            return np.zeros(0, dtype=np.float64), np.zeros(0, dtype=np.int64)
+        lane_rows, columns = np.nonzero(self.cells[:, first:last])
+        centres = (columns + first + 0.5) * self.width
+        return centres.astype(np.float64), lane_rows.astype(np.int64)
+
+
+GRID_FINER = 4
+"""A grid's bins are at most 1/GRID_FINER of a view's bin (and at least half that)."""
+
+
+def grid_width(bin_width: float) -> float:
+    """The power of two in (bin_width / 2 GRID_FINER, bin_width / GRID_FINER]."""
+    return float(2.0 ** np.floor(np.log2(bin_width / GRID_FINER)))
+
+
 class _KindColumns:
     """One kind's marks: position, simulated time and lane, in log order."""
 
@@ -68,6 +134,8 @@ class _KindColumns:
         self.positions = Growable(np.int64)
         self.times = Growable(np.float64)
         self.lanes = Growable(np.int64)
+        self.grid: _Occupancy | None = None
+        """The marks' bins, kept up to date only while views can use it."""
 
     def extend_arrays(
         self, positions: IntArray, times: FloatArray, lanes: IntArray
@@ -79,6 +147,31 @@ class _KindColumns:
     def cut(self, position: int) -> int:
         """How many of this kind's marks are at or before a position."""
         return int(np.searchsorted(self.positions.view, position, side="right"))
+
+    def occupancy(
+        self, cut: int, in_view: int, bin_width: float
+    ) -> _Occupancy | None:
+        """A grid holding exactly the first ``cut`` marks, fine enough for the view.
+
+        The grid kept is brought forward by the marks new since the last call
+        (the usual case: a live run, or the slider moving on), and coarsened
+        as the view widens.  Otherwise (the position moved back, or the view
+        got finer) it is built anew when the view holds at least half of the
+        marks, which costs no more than decimating them exactly; else there
+        is no grid and the caller decimates the marks in view.
+        """
+        grid = self.grid
+        if grid is None or grid.filled > cut or grid.width > bin_width / 2:
+            if 2 * in_view < cut:
+                return None
+            grid = self.grid = _Occupancy(grid_width(bin_width))
+        while 2 * grid.width <= bin_width / GRID_FINER:
+            grid.coarsen()
+        if grid.filled < cut:
+            times = self.times.view[grid.filled : cut]
+            lanes = self.lanes.view[grid.filled : cut]
+            grid.fill(np.asarray(times, np.float64), np.asarray(lanes, np.int64))
+        return grid
 
 
 class TimelineData:
@@ -170,16 +263,29 @@ class TimelineData:
 
         More than :data:`DECIMATE_ABOVE` marks are merged per ``bin_width``
         (about a pixel) and lane: the picture is the same, the cost is bounded.
+        Those marks are read from the kind's occupancy grid when it serves
+        (bins a quarter to an eighth of ``bin_width``, so a mark moves by less
+        than a pixel's eighth); then the cost is the pixels and the new marks.
         """
         columns = self.kinds[kind]
         cut = columns.cut(position)
         times = columns.times.view[:cut]
         start = int(np.searchsorted(times, x0, side="left"))
         stop = int(np.searchsorted(times, x1, side="right"))
-        xs = np.asarray(times[start:stop], dtype=np.float64)
-        lanes = np.asarray(columns.lanes.view[start:stop], dtype=np.int64)
-        if len(xs) <= DECIMATE_ABOVE or bin_width <= 0:
-            return xs, lanes
+        if stop - start <= DECIMATE_ABOVE or bin_width <= 0:
+            xs = np.asarray(times[start:stop], dtype=np.float64)
+            return xs, np.asarray(columns.lanes.view[start:stop], dtype=np.int64)
+        # bins are anchored at t = 0: a run starts there, so no time is earlier
+        grid = (
+            columns.occupancy(cut, stop - start, bin_width) if times[0] >= 0 else None
+        )
+        if grid is None:
+            xs = np.asarray(times[start:stop], dtype=np.float64)
+            lanes = np.asarray(columns.lanes.view[start:stop], dtype=np.int64)
+        else:
+            xs, lanes = grid.marks(x0, x1)
+            # a bin straddling an end of the view keeps its centre inside it
+            xs = np.clip(xs, x0, x1)
         return decimate(xs, lanes, x0, x1, bin_width)
 
     def pick(self, x: float, y: float, tolerance: float, position: int) -> int | None:
