@@ -66,60 +66,78 @@ _WATCHED_TYPES = PROCESS_TYPES | {
 
 
 class _Occupancy:
-    """Which (lane, bin) a kind's first ``filled`` marks occupy, bins ``width`` wide.
+    """The earliest and latest time of a kind's first ``filled`` marks per (lane, bin).
 
-    Bins are anchored at t = 0 and their width is a power of two, so a grid
-    halves its resolution in place (two bins OR-ed into one) as the view
-    widens, and grows at the end as marks arrive.  It answers only for the
-    marks it holds: as of an earlier position, or with bins too coarse for
-    the view, the caller takes the exact path.
+    Bins are ``width`` wide, anchored at t = 0, and the width is a power of
+    two, so a grid halves its resolution in place (two bins folded into one)
+    as the view widens, and grows at the end as marks arrive.  A bin at most
+    half as wide as a view's pixel bin holds marks that land in at most two
+    neighbouring pixel bins, those of its earliest and its latest mark (a
+    pixel bin is found by a rounding that never decreases with the time), so
+    decimating just those two gives the very pixels decimating all its marks
+    gives.  An empty bin has ``earliest`` +inf and ``latest`` -inf.
     """
 
     def __init__(self, width: float) -> None:
         self.width = width
         self.filled = 0
-        self.cells = np.zeros((len(LANES), 256), dtype=np.bool_)
+        self.earliest = np.full((len(LANES), 256), np.inf)
+        self.latest = np.full((len(LANES), 256), -np.inf)
         self.used = 0
         """Bins up to the last occupied one (the rest is spare capacity)."""
 
     def fill(self, times: FloatArray, lanes: IntArray) -> None:
-        """Mark the bins of some more marks (the next ones after ``filled``)."""
-        which = (times / self.width).astype(np.int64)
+        """Take in some more marks (the next ones after ``filled``)."""
+        which = np.floor(times / self.width).astype(np.int64)
         if len(which):
             needed = int(which.max()) + 1
-            if needed > self.cells.shape[1]:
-                grown = np.zeros(
-                    (len(LANES), max(needed, 2 * self.cells.shape[1])), np.bool_
-                )
-                grown[:, : self.used] = self.cells[:, : self.used]
-                self.cells = grown
+            if needed > self.earliest.shape[1]:
+                size = max(needed, 2 * self.earliest.shape[1])
+                self.earliest = self._grown(self.earliest, size, np.inf)
+                self.latest = self._grown(self.latest, size, -np.inf)
             self.used = max(self.used, needed)
-            self.cells[lanes, which] = True
+            np.minimum.at(self.earliest, (lanes, which), times)
+            np.maximum.at(self.latest, (lanes, which), times)
         self.filled += len(times)
 
+    def _grown(self, cells: FloatArray, size: int, empty: float) -> FloatArray:
+        grown = np.full((len(LANES), size), empty)
+        grown[:, : self.used] = cells[:, : self.used]
+        return grown
+
     def coarsen(self) -> None:
-        """Double the bin width: each new bin is occupied if either half was."""
+        """Double the bin width: each new bin holds its two halves' marks."""
         used = self.used
-        merged = self.cells[:, 0:used:2].copy()
-        merged[:, : used // 2] |= self.cells[:, 1:used:2]
-        self.cells = np.zeros_like(self.cells)
-        self.cells[:, : merged.shape[1]] = merged
-        self.used = merged.shape[1]
+        self.used = (used + 1) // 2
+        for cells, fold, empty in (
+            (self.earliest, np.minimum, np.inf),
+            (self.latest, np.maximum, -np.inf),
+        ):
+            merged = cells[:, 0:used:2].copy()
+            half = merged[:, : used // 2]
+            fold(half, cells[:, 1:used:2], out=half)
+            cells[:, :] = empty
+            cells[:, : self.used] = merged
         self.width *= 2.0
 
-    def marks(self, x0: float, x1: float) -> tuple[FloatArray, IntArray]:
-        """(bin centre, lane) of the occupied bins that overlap [x0, x1]."""
-        first = max(0, int(np.floor(x0 / self.width)))
-        last = min(self.used, int(np.floor(x1 / self.width)) + 1)
+    def bounds(self, first: int, last: int) -> tuple[FloatArray, IntArray]:
+        """(time, lane) of the first and last mark of each occupied bin in a range."""
+        first, last = max(0, first), min(self.used, last)
         if last <= first:
             return np.zeros(0, dtype=np.float64), np.zeros(0, dtype=np.int64)
-        lane_rows, columns = np.nonzero(self.cells[:, first:last])
-        centres = (columns + first + 0.5) * self.width
-        return centres.astype(np.float64), lane_rows.astype(np.int64)
+        earliest = self.earliest[:, first:last]
+        lane_rows, columns = np.nonzero(earliest <= self.latest[:, first:last])
+        times = np.concatenate(
+            (
+                earliest[lane_rows, columns],
+                self.latest[:, first:last][lane_rows, columns],
+            )
+        )
+        return times, np.concatenate((lane_rows, lane_rows)).astype(np.int64)
 
 
 GRID_FINER = 4
-"""A grid's bins are at most 1/GRID_FINER of a view's bin (and at least half that)."""
+"""A grid's bins are made 1/GRID_FINER to half that of a view's bin wide."""
 
 
 def grid_width(bin_width: float) -> float:
@@ -148,9 +166,7 @@ class _KindColumns:
         """How many of this kind's marks are at or before a position."""
         return int(np.searchsorted(self.positions.view, position, side="right"))
 
-    def occupancy(
-        self, cut: int, in_view: int, bin_width: float
-    ) -> _Occupancy | None:
+    def occupancy(self, cut: int, in_view: int, bin_width: float) -> _Occupancy | None:
         """A grid holding exactly the first ``cut`` marks, fine enough for the view.
 
         The grid kept is brought forward by the marks new since the last call
@@ -263,9 +279,8 @@ class TimelineData:
 
         More than :data:`DECIMATE_ABOVE` marks are merged per ``bin_width``
         (about a pixel) and lane: the picture is the same, the cost is bounded.
-        Those marks are read from the kind's occupancy grid when it serves
-        (bins a quarter to an eighth of ``bin_width``, so a mark moves by less
-        than a pixel's eighth); then the cost is the pixels and the new marks.
+        Those marks are read from the kind's occupancy grid when it serves:
+        the same pixels, at a cost bounded by the pixels and the new marks.
         """
         columns = self.kinds[kind]
         cut = columns.cut(position)
@@ -276,16 +291,26 @@ class TimelineData:
             xs = np.asarray(times[start:stop], dtype=np.float64)
             return xs, np.asarray(columns.lanes.view[start:stop], dtype=np.int64)
         # bins are anchored at t = 0: a run starts there, so no time is earlier
-        grid = (
-            columns.occupancy(cut, stop - start, bin_width) if times[0] >= 0 else None
-        )
+        wide = x1 - x0 >= 2 * bin_width and times[0] >= 0
+        grid = columns.occupancy(cut, stop - start, bin_width) if wide else None
         if grid is None:
             xs = np.asarray(times[start:stop], dtype=np.float64)
             lanes = np.asarray(columns.lanes.view[start:stop], dtype=np.int64)
-        else:
-            xs, lanes = grid.marks(x0, x1)
-            # a bin straddling an end of the view keeps its centre inside it
-            xs = np.clip(xs, x0, x1)
+            return decimate(xs, lanes, x0, x1, bin_width)
+        # the bins wholly inside the view from the grid; the marks in the
+        # partial bins at its two ends (under a bin's width each) one by one
+        first = int(np.ceil(x0 / grid.width))
+        last = int(np.floor(x1 / grid.width))
+        inner_xs, inner_lanes = grid.bounds(first, last)
+        inner_from = int(np.searchsorted(times, first * grid.width, side="left"))
+        inner_to = int(np.searchsorted(times, last * grid.width, side="left"))
+        if inner_to < inner_from:  # no whole bin in view
+            inner_from = inner_to = stop
+        ends = np.r_[start:inner_from, max(inner_to, start) : stop]
+        xs = np.concatenate((inner_xs, np.asarray(times[ends], dtype=np.float64)))
+        lanes = np.concatenate(
+            (inner_lanes, np.asarray(columns.lanes.view[ends], dtype=np.int64))
+        )
         return decimate(xs, lanes, x0, x1, bin_width)
 
     def pick(self, x: float, y: float, tolerance: float, position: int) -> int | None:
