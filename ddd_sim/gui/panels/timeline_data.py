@@ -154,6 +154,8 @@ class _KindColumns:
         self.lanes = Growable(np.int64)
         self.grid: _Occupancy | None = None
         """The marks' bins, kept up to date only while views can use it."""
+        self.asked = 0
+        """The ``cut`` of the last view that asked for the grid."""
 
     def extend_arrays(
         self, positions: IntArray, times: FloatArray, lanes: IntArray
@@ -171,14 +173,18 @@ class _KindColumns:
 
         The grid kept is brought forward by the marks new since the last call
         (the usual case: a live run, or the slider moving on), and coarsened
-        as the view widens.  Otherwise (the position moved back, or the view
-        got finer) it is built anew when the view holds at least half of the
-        marks, which costs no more than decimating them exactly; else there
-        is no grid and the caller decimates the marks in view.
+        as the view widens.  If it cannot serve (the position moved back, or
+        the view got finer) there is no grid and the caller decimates the
+        marks in view, as it would without one.  It is built anew only when
+        that is likely to pay: the position has moved on since the last call
+        (a run playing on from there) and the view holds at least half of the
+        marks, so building costs about what decimating them would.
         """
+        moving_on = cut > self.asked
+        self.asked = cut
         grid = self.grid
         if grid is None or grid.filled > cut or grid.width > bin_width / 2:
-            if 2 * in_view < cut:
+            if not moving_on or 2 * in_view < cut:
                 return None
             grid = self.grid = _Occupancy(grid_width(bin_width))
         while 2 * grid.width <= bin_width / GRID_FINER:

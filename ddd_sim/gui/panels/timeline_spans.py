@@ -97,6 +97,8 @@ class SagaColumns:
         self.end_positions = Growable(np.int64)
         """Which process ended at which position, in log (so position) order."""
         self._settled: _SettledRuns | None = None
+        self._asked = 0
+        """The position of the last view that asked for bars."""
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -202,18 +204,25 @@ class SagaColumns:
         view over a whole long run), the ended ones come from runs merged
         as they ended (:class:`_SettledRuns`) and only those still under way
         as of the position are looked at: a few vector operations over the
-        runs (bounded by the pixels) and the processes under way.  Any other
-        view takes the exact path.
+        runs (bounded by the pixels) and the processes under way.  Runs that
+        cannot serve (the position moved back, or the gap got finer) are
+        built anew only once the position moves on (a run playing on from
+        there); until then, and for any other view, the exact path.
         """
         count = int(np.searchsorted(self.start_positions.view, position, "right"))
         starts = self.start_times.view
-        if (
-            count <= DECIMATE_ABOVE
-            or gap <= 0
-            or min_width < 2 * gap
-            or x0 > starts[0]
-            or x1 < starts[count - 1]
-        ):
+        moving_on = position > self._asked
+        self._asked = position
+        whole = (
+            count > DECIMATE_ABOVE
+            and gap > 0
+            and min_width >= 2 * gap
+            and x0 <= starts[0]
+            and x1 >= starts[count - 1]
+        )
+        kept = self._settled
+        stale = kept is None or kept.position > position or kept.gap > gap
+        if not whole or (stale and not moving_on):
             return saga_bars(self.spans(position, now), x0, x1, min_width, gap)
         settled = self._settled_as_of(position, gap)
         # under way as of the position: not ended at the newest row, or ended
