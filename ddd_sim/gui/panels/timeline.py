@@ -32,7 +32,6 @@ from ddd_sim.gui.panels.timeline_spans import (
     SagaSpans,
     breaker_windows,
     fault_windows,
-    saga_bars,
     window_bars,
 )
 from ddd_sim.gui.theme import (
@@ -114,8 +113,7 @@ class TimelinePanel(PanelWidget):
         self.follow = True
         """True while the view shows the whole run (until the user zooms or pans)."""
         self._drawn_key: tuple[Any, ...] = ()
-        self.spans: SagaSpans = self.data.sagas.spans(0, 0.0)
-        """The saga spans as of the position (before merging crowded ones)."""
+        self._spans_as_of: tuple[int, float] = (0, 0.0)
         self.feed = RowFeed(controller, self._keep, self.redraw, self)
         self._build()
         frame = controller.frame
@@ -251,6 +249,12 @@ class TimelinePanel(PanelWidget):
     def _on_manual_range(self, *_: Any) -> None:
         self.follow = False
 
+    @property
+    def spans(self) -> SagaSpans:
+        """The saga spans last drawn, as of their position (before merging)."""
+        position, now = self._spans_as_of
+        return self.data.sagas.spans(position, now)
+
     # -- drawing ----------------------------------------------------------------------
     def _fit_range(self) -> None:
         end = max(self.data.last_time, self.as_of_time, 1.0)
@@ -295,9 +299,12 @@ class TimelinePanel(PanelWidget):
             return
         (x0, x1), _ = self.view.viewRange()
         # spans come from the log rows kept, not the world's saga table: a
-        # few vector operations instead of a walk over every saga per frame
-        self.spans = self.data.sagas.spans(self.position, now)
-        drawn = saga_bars(self.spans, x0, x1, min_width, min_width / 2)
+        # few vector operations over the processes under way and the merged
+        # runs of the ended ones, instead of a walk over every saga per frame
+        self._spans_as_of = (self.position, now)
+        drawn = self.data.sagas.bars(
+            self.position, now, x0, x1, min_width, min_width / 2
+        )
         for group, bars in drawn.items():
             _show_bars(self.saga_bars[group], bars)
         faults = fault_windows(self.data.fault_rows, world.faults, self.position, now)

@@ -5,8 +5,12 @@ arrive in position order (and so in simulated-time order); they are kept as
 growable numpy columns, one set per kind, so that "the marks of a kind as of
 a position, inside the view" is two binary searches and a slice.  When a
 slice holds more marks than the view has pixels, marks that would land on
-the same pixel of the same lane are drawn once.  Saga spans, fault windows
-and breaker bands are in :mod:`.timeline_spans`.
+the same pixel of the same lane are drawn once.  A view over a long run (the
+whole of it, while following a live one) reads those pixels from an
+occupancy grid kept per kind as rows arrive (:class:`_Occupancy`), so its
+cost is bounded by the pixels drawn and the rows new since the last redraw,
+not by the run's length.  Saga spans, fault windows and breaker bands are in
+:mod:`.timeline_spans`.
 """
 
 from __future__ import annotations
@@ -61,6 +65,86 @@ _WATCHED_TYPES = PROCESS_TYPES | {
 }
 
 
+class _Occupancy:
+    """The earliest and latest time of a kind's first ``filled`` marks per (lane, bin).
+
+    Bins are ``width`` wide, anchored at t = 0, and the width is a power of
+    two, so a grid halves its resolution in place (two bins folded into one)
+    as the view widens, and grows at the end as marks arrive.  A bin at most
+    half as wide as a view's pixel bin holds marks that land in at most two
+    neighbouring pixel bins, those of its earliest and its latest mark (a
+    pixel bin is found by a rounding that never decreases with the time), so
+    decimating just those two gives the very pixels decimating all its marks
+    gives.  An empty bin has ``earliest`` +inf and ``latest`` -inf.
+    """
+
+    def __init__(self, width: float) -> None:
+        self.width = width
+        self.filled = 0
+        self.earliest = np.full((len(LANES), 256), np.inf)
+        self.latest = np.full((len(LANES), 256), -np.inf)
+        self.used = 0
+        """Bins up to the last occupied one (the rest is spare capacity)."""
+
+    def fill(self, times: FloatArray, lanes: IntArray) -> None:
+        """Take in some more marks (the next ones after ``filled``)."""
+        which = np.floor(times / self.width).astype(np.int64)
+        if len(which):
+            needed = int(which.max()) + 1
+            if needed > self.earliest.shape[1]:
+                size = max(needed, 2 * self.earliest.shape[1])
+                self.earliest = self._grown(self.earliest, size, np.inf)
+                self.latest = self._grown(self.latest, size, -np.inf)
+            self.used = max(self.used, needed)
+            np.minimum.at(self.earliest, (lanes, which), times)
+            np.maximum.at(self.latest, (lanes, which), times)
+        self.filled += len(times)
+
+    def _grown(self, cells: FloatArray, size: int, empty: float) -> FloatArray:
+        grown = np.full((len(LANES), size), empty)
+        grown[:, : self.used] = cells[:, : self.used]
+        return grown
+
+    def coarsen(self) -> None:
+        """Double the bin width: each new bin holds its two halves' marks."""
+        used = self.used
+        self.used = (used + 1) // 2
+        for cells, fold, empty in (
+            (self.earliest, np.minimum, np.inf),
+            (self.latest, np.maximum, -np.inf),
+        ):
+            merged = cells[:, 0:used:2].copy()
+            half = merged[:, : used // 2]
+            fold(half, cells[:, 1:used:2], out=half)
+            cells[:, :] = empty
+            cells[:, : self.used] = merged
+        self.width *= 2.0
+
+    def bounds(self, first: int, last: int) -> tuple[FloatArray, IntArray]:
+        """(time, lane) of the first and last mark of each occupied bin in a range."""
+        first, last = max(0, first), min(self.used, last)
+        if last <= first:
+            return np.zeros(0, dtype=np.float64), np.zeros(0, dtype=np.int64)
+        earliest = self.earliest[:, first:last]
+        lane_rows, columns = np.nonzero(earliest <= self.latest[:, first:last])
+        times = np.concatenate(
+            (
+                earliest[lane_rows, columns],
+                self.latest[:, first:last][lane_rows, columns],
+            )
+        )
+        return times, np.concatenate((lane_rows, lane_rows)).astype(np.int64)
+
+
+GRID_FINER = 4
+"""A grid's bins are made 1/GRID_FINER to half that of a view's bin wide."""
+
+
+def grid_width(bin_width: float) -> float:
+    """The power of two in (bin_width / 2 GRID_FINER, bin_width / GRID_FINER]."""
+    return float(2.0 ** np.floor(np.log2(bin_width / GRID_FINER)))
+
+
 class _KindColumns:
     """One kind's marks: position, simulated time and lane, in log order."""
 
@@ -68,6 +152,10 @@ class _KindColumns:
         self.positions = Growable(np.int64)
         self.times = Growable(np.float64)
         self.lanes = Growable(np.int64)
+        self.grid: _Occupancy | None = None
+        """The marks' bins, kept up to date only while views can use it."""
+        self.asked = 0
+        """The ``cut`` of the last view that asked for the grid."""
 
     def extend_arrays(
         self, positions: IntArray, times: FloatArray, lanes: IntArray
@@ -79,6 +167,33 @@ class _KindColumns:
     def cut(self, position: int) -> int:
         """How many of this kind's marks are at or before a position."""
         return int(np.searchsorted(self.positions.view, position, side="right"))
+
+    def occupancy(self, cut: int, in_view: int, bin_width: float) -> _Occupancy | None:
+        """A grid holding exactly the first ``cut`` marks, fine enough for the view.
+
+        The grid kept is brought forward by the marks new since the last call
+        (the usual case: a live run, or the slider moving on), and coarsened
+        as the view widens.  If it cannot serve (the position moved back, or
+        the view got finer) there is no grid and the caller decimates the
+        marks in view, as it would without one.  It is built anew only when
+        that is likely to pay: the position has moved on since the last call
+        (a run playing on from there) and the view holds at least half of the
+        marks, so building costs about what decimating them would.
+        """
+        moving_on = cut > self.asked
+        self.asked = cut
+        grid = self.grid
+        if grid is None or grid.filled > cut or grid.width > bin_width / 2:
+            if not moving_on or 2 * in_view < cut:
+                return None
+            grid = self.grid = _Occupancy(grid_width(bin_width))
+        while 2 * grid.width <= bin_width / GRID_FINER:
+            grid.coarsen()
+        if grid.filled < cut:
+            times = self.times.view[grid.filled : cut]
+            lanes = self.lanes.view[grid.filled : cut]
+            grid.fill(np.asarray(times, np.float64), np.asarray(lanes, np.int64))
+        return grid
 
 
 class TimelineData:
@@ -170,16 +285,38 @@ class TimelineData:
 
         More than :data:`DECIMATE_ABOVE` marks are merged per ``bin_width``
         (about a pixel) and lane: the picture is the same, the cost is bounded.
+        Those marks are read from the kind's occupancy grid when it serves:
+        the same pixels, at a cost bounded by the pixels and the new marks.
         """
         columns = self.kinds[kind]
         cut = columns.cut(position)
         times = columns.times.view[:cut]
         start = int(np.searchsorted(times, x0, side="left"))
         stop = int(np.searchsorted(times, x1, side="right"))
-        xs = np.asarray(times[start:stop], dtype=np.float64)
-        lanes = np.asarray(columns.lanes.view[start:stop], dtype=np.int64)
-        if len(xs) <= DECIMATE_ABOVE or bin_width <= 0:
-            return xs, lanes
+        if stop - start <= DECIMATE_ABOVE or bin_width <= 0:
+            xs = np.asarray(times[start:stop], dtype=np.float64)
+            return xs, np.asarray(columns.lanes.view[start:stop], dtype=np.int64)
+        # bins are anchored at t = 0: a run starts there, so no time is earlier
+        wide = x1 - x0 >= 2 * bin_width and times[0] >= 0
+        grid = columns.occupancy(cut, stop - start, bin_width) if wide else None
+        if grid is None:
+            xs = np.asarray(times[start:stop], dtype=np.float64)
+            lanes = np.asarray(columns.lanes.view[start:stop], dtype=np.int64)
+            return decimate(xs, lanes, x0, x1, bin_width)
+        # the bins wholly inside the view from the grid; the marks in the
+        # partial bins at its two ends (under a bin's width each) one by one
+        first = int(np.ceil(x0 / grid.width))
+        last = int(np.floor(x1 / grid.width))
+        inner_xs, inner_lanes = grid.bounds(first, last)
+        inner_from = int(np.searchsorted(times, first * grid.width, side="left"))
+        inner_to = int(np.searchsorted(times, last * grid.width, side="left"))
+        if inner_to < inner_from:  # no whole bin in view
+            inner_from = inner_to = stop
+        ends = np.r_[start:inner_from, max(inner_to, start) : stop]
+        xs = np.concatenate((inner_xs, np.asarray(times[ends], dtype=np.float64)))
+        lanes = np.concatenate(
+            (inner_lanes, np.asarray(columns.lanes.view[ends], dtype=np.int64))
+        )
         return decimate(xs, lanes, x0, x1, bin_width)
 
     def pick(self, x: float, y: float, tolerance: float, position: int) -> int | None:

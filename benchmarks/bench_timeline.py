@@ -1,0 +1,156 @@
+"""Timeline benchmark: the data side of a redraw while following a long live run.
+
+A script, not a test.  The log of a stored session (``--db``; ``bench_asof.py
+--db FILE --events 1000000`` makes one) is read once; the timeline's data is
+filled with all but its last ``--frames`` x ``--frame-rows`` rows, and the
+rest arrive ``--frame-rows`` at a time.  After each frame the numbers a
+follow-mode redraw asks for are computed (the view is the whole run, as
+``TimelinePanel._fit_range`` sets it): every kind's marks and the saga bars.
+Each frame they are also computed the way the panel did before the occupancy
+grid and the settled saga runs (every mark in view decimated, every saga
+merged), the two timed in turns; every ``--check``-th frame the answers are
+compared: marks by the (lane, pixel) cells they land on, saga bars by their
+rectangles.
+
+    python benchmarks/bench_timeline.py --db FILE
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ddd_sim.bootstrap import open_session
+from ddd_sim.gui.panels.timeline_columns import DECIMATE_ABOVE, Bars
+from ddd_sim.gui.panels.timeline_data import TimelineData, decimate
+from ddd_sim.gui.panels.timeline_spans import saga_bars
+from ddd_sim.runtime.session.rows import KINDS, EventRow
+
+BIN_PIXELS = 1.5  # as in the panel
+PADDING = 0.02  # the panel's setXRange padding
+
+
+def exact_marks(
+    data: TimelineData, kind: str, position: int, x0: float, x1: float, width: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """A kind's marks in view, every one decimated (the panel's former path)."""
+    columns = data.kinds[kind]
+    cut = columns.cut(position)
+    times = columns.times.view[:cut]
+    start = int(np.searchsorted(times, x0, side="left"))
+    stop = int(np.searchsorted(times, x1, side="right"))
+    xs = np.asarray(times[start:stop], dtype=np.float64)
+    lanes = np.asarray(columns.lanes.view[start:stop], dtype=np.int64)
+    if len(xs) <= DECIMATE_ABOVE:
+        return xs, lanes
+    return decimate(xs, lanes, x0, x1, width)
+
+
+def redraw(
+    data: TimelineData, x0: float, x1: float, pixels: float, exact: bool
+) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], dict[str, Bars]]:
+    """What a follow-mode redraw computes: marks per kind, saga bars."""
+    position, now = data.last_position, data.last_time
+    per_pixel = (x1 - x0) / pixels
+    marks = {}
+    for kind in KINDS:
+        if exact:
+            marks[kind] = exact_marks(
+                data, kind, position, x0, x1, BIN_PIXELS * per_pixel
+            )
+        else:
+            marks[kind] = data.marks(kind, position, x0, x1, BIN_PIXELS * per_pixel)
+    width = 2 * per_pixel
+    if exact:
+        spans = data.sagas.spans(position, now)
+        bars = saga_bars(spans, x0, x1, width, width / 2)
+    else:
+        bars = data.sagas.bars(position, now, x0, x1, width, width / 2)
+    return marks, bars
+
+
+def pixels_of(
+    xs: np.ndarray, lanes: np.ndarray, x0: float, per_pixel: float
+) -> set[tuple[int, int]]:
+    """The (lane, pixel column) cells some marks land on."""
+    columns = np.floor((xs - x0) / per_pixel).astype(np.int64)
+    return set(zip(lanes.tolist(), columns.tolist(), strict=True))
+
+
+def load(db: Path) -> list[EventRow]:
+    """The log rows of a copy of a stored session."""
+    copy = Path(tempfile.mkdtemp()) / "bench.db"
+    shutil.copyfile(db, copy)
+    session = open_session(copy)
+    session.catch_up()
+    return list(session.rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--frames", type=int, default=200)
+    parser.add_argument("--frame-rows", type=int, default=250)
+    parser.add_argument("--pixels", type=float, default=916.0)
+    parser.add_argument("--check", type=int, default=25)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    rows = load(args.db)
+    print(f"{len(rows):,} rows read in {time.perf_counter() - started:.1f} s")
+    head = len(rows) - args.frames * args.frame_rows
+    data = TimelineData()
+    data.append(rows[:head])
+    took: dict[bool, list[float]] = {True: [], False: []}
+    mark_cells = mark_missing = mark_extra = 0
+    bar_groups_differing = 0
+    for frame in range(args.frames):
+        begin = head + frame * args.frame_rows
+        data.append(rows[begin : begin + args.frame_rows])
+        end = max(data.last_time, 1.0)
+        x0, x1 = -PADDING * end, end * (1 + PADDING)
+        answers = {}
+        # interleaved, in turns first, so both see the same machine load
+        for exact in (frame % 2 == 0, frame % 2 == 1):
+            tick = time.perf_counter()
+            answers[exact] = redraw(data, x0, x1, args.pixels, exact)
+            took[exact].append((time.perf_counter() - tick) * 1000)
+        if frame % args.check:
+            continue
+        per_pixel = (x1 - x0) / args.pixels
+        (marks, bars), (want_marks, want_bars) = answers[False], answers[True]
+        for kind in KINDS:
+            got = pixels_of(*marks[kind], x0, per_pixel)
+            want = pixels_of(*want_marks[kind], x0, per_pixel)
+            mark_cells += len(want)
+            mark_missing += len(want - got)
+            mark_extra += len(got - want)
+        for group, want_group in want_bars.items():
+            got_group = bars[group]
+            same = len(got_group) == len(want_group) and all(
+                np.allclose(getattr(got_group, f), getattr(want_group, f))
+                for f in ("x0", "x1", "y0", "y1")
+            )
+            bar_groups_differing += not same
+    for exact, mode in ((True, "exact (before)"), (False, "grid + runs (after)")):
+        # the first redraw builds the grids and runs from every row so far
+        first, times = took[exact][0], sorted(took[exact][1:])
+        print(
+            f"{mode:>20}: first {first:.2f} ms; the next {len(times)}: ms p50 "
+            f"{statistics.median(times):.2f}  p95 {times[int(0.95 * len(times))]:.2f}"
+            f"  max {times[-1]:.2f}"
+        )
+    print(
+        f"marks vs exact: {mark_cells:,} (lane, pixel) cells, {mark_missing} "
+        f"missing, {mark_extra} extra; saga bar groups differing: "
+        f"{bar_groups_differing}"
+    )
+
+
+if __name__ == "__main__":
+    main()
