@@ -67,3 +67,21 @@ def test_a_costly_redraw_is_spaced_out_and_a_screenshot_flushes_it(
     qtbot.wait(150)
     feed.take_frame(frame)  # due again: drawn at once
     assert len(drawn) == before + 2
+
+
+def test_rows_of_frames_sent_before_the_answer_are_not_taken_twice(
+    qtbot: QtBot, controller: SessionController
+) -> None:
+    rows = session_rows(qtbot, controller)
+    assert len(rows) > 20
+    kept: list[EventRow] = []
+    parent = QObject()
+    feed = RowFeed(controller, kept.extend, lambda: None, parent)
+    assert controller.frame is not None
+    # a frame the worker sent before it answered: its rows are in the answer
+    early = dataclasses.replace(controller.frame, new_events=tuple(rows[-10:]))
+    feed.take_frame(early)
+    qtbot.waitUntil(lambda: feed.primed and not feed.ingesting, timeout=10_000)
+    positions = [row.position for row in kept]
+    assert positions == sorted(set(positions))
+    assert positions[: len(rows)] == [row.position for row in rows]

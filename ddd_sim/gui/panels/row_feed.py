@@ -127,8 +127,11 @@ class RowFeed(QObject):
 
     def _prime(self, rows: tuple[EventRow, ...]) -> None:
         self._primed = True
+        # frames sent before the worker answered carry rows the answer holds
+        # too: only what follows it is new (the backlog stays in log order)
+        last = rows[-1].position if rows else 0
         self._take(rows)
-        self._take(self._waiting)
+        self._take([row for row in self._waiting if row.position > last])
         self._waiting = []
         self._timed_redraw()
 
