@@ -249,27 +249,21 @@ class SqlEventStore(StreamReads):
         while remaining is None or remaining > 0:
             page = _READ_PAGE if remaining is None else min(_READ_PAGE, remaining)
             events: list[RecordedEvent] = []
+            beyond = True  # the page may go on past what memory holds
             if tail is not None:
                 # a page is read at one moment, as one SQL statement reads it:
                 # held positions first, then the database for what lies beyond
                 start = self._from_tail(tail, start, page, events)
                 stop = tail.to_position
-                if len(events) == page or (stop is not None and start > stop):
-                    if not events:
-                        return
-                    yield from events
-                    if remaining is not None:
-                        remaining -= len(events)
-                    if len(events) < page:
-                        return
-                    continue
-            with self._reader() as conn:
-                cur = conn.cursor()
-                cur.execute(sql, [start, *params, page - len(events)])
-                rows = cur.fetchall()
-            if rows:
-                events += self._decoder.decode(rows, raw)
-                start = rows[-1][0] + 1
+                beyond = len(events) < page and (stop is None or start <= stop)
+            if beyond:
+                with self._reader() as conn:
+                    cur = conn.cursor()
+                    cur.execute(sql, [start, *params, page - len(events)])
+                    rows = cur.fetchall()
+                if rows:
+                    events += self._decoder.decode(rows, raw)
+                    start = rows[-1][0] + 1
             if not events:
                 return
             yield from events
