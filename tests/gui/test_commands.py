@@ -268,3 +268,31 @@ def test_the_panel_looks_right(qtbot: QtBot, controller: SessionController) -> N
         for x in range(0, image.width(), 5)
     }
     assert len(colours) > 10
+
+
+def test_choices_are_the_shops_now_when_the_slider_is_back(
+    qtbot: QtBot, controller: SessionController
+) -> None:
+    """Commands act on the shop as it is now: scrubbing back keeps its choices."""
+    panel = ready_panel(qtbot, controller)
+    box = panel.form("PlaceOrder").fields["customer"].editor
+    assert isinstance(box, QComboBox)
+    now = [box.itemText(i) for i in range(box.count())]
+    assert now, "the live shop's customers are offered"
+    # an early moment, when fewer customers had wallets
+    early = ask(
+        qtbot,
+        controller,
+        lambda s: next(p for p in range(1, s.index.head) if s.index.at(p).wallets),
+    )
+    controller.move_to(early)
+    frame = next_frame(qtbot, controller)
+    assert not frame.live
+    then = sorted({w.customer for w in frame.world.wallets.values()})
+    assert then != now  # the test means something only if the moments differ
+    panel.set_frame(frame)  # a slider move says "position" changed
+    assert [box.itemText(i) for i in range(box.count())] == now
+    controller.move_to(None)
+    live = next_frame(qtbot, controller)
+    panel.set_frame(live)
+    assert [box.itemText(i) for i in range(box.count())] == now

@@ -342,3 +342,37 @@ def test_the_live_table_follows_the_run_as_a_full_read_shows_it(
             for key, doc in documents.items()
         }
         assert shown_documents(panel.documents) == expected
+
+
+def test_a_slider_move_asks_few_cells_and_columns_still_fit(
+    qtbot: QtBot, controller: SessionController
+) -> None:
+    """Moving the slider updates one column without re-measuring every cell."""
+    panel = ready_panel(qtbot, controller)
+    asked: list[int] = []
+    original = panel.lags.data
+
+    def counted(index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        asked.append(role)
+        return original(index, role)
+
+    panel.lags.data = counted  # type: ignore[method-assign]
+    controller.move_to(150)
+    frame = next_frame(qtbot, controller)
+    controller.move_to(400)  # shown as it comes; then back to 150 by hand
+    later = next_frame(qtbot, controller)
+    assert later.world.projections != frame.world.projections
+    qtbot.wait(100)
+    asked.clear()
+    panel.set_frame(frame)
+    qtbot.wait(100)  # and the repaint it causes
+    # a header sizing columns to their contents on each change asks every
+    # cell of those columns in every role; a repaint asks the changed cells
+    assert len(asked) < len(panel.lags.lags) * 12
+    view, lags = panel.lag_view, panel.lags
+    for column in range(1, len(lags.COLUMNS)):
+        widest = max(
+            view.fontMetrics().horizontalAdvance(lags.text(row, column))
+            for row in range(len(lags.lags))
+        )
+        assert view.columnWidth(column) >= widest

@@ -78,6 +78,7 @@ class CommandsPanel(PanelWidget):
         self.sent_orders: set[str] = set()
         self.waiting: str | None = None  # what was sent and not yet answered
         self._since = QElapsedTimer()
+        self._offered = False
         self.tabs = QTabWidget()
         self.tabs.setUsesScrollButtons(True)
         self.forms: dict[str, CommandForm] = {}
@@ -114,19 +115,24 @@ class CommandsPanel(PanelWidget):
 
     # -- frames ---------------------------------------------------------------------
     def set_frame(self, frame: Frame) -> None:
-        """Offer the world's customers, products and open orders as choices."""
+        """Offer the world's customers, products and open orders as choices.
+
+        Commands act on the shop as it is now, so the choices come from live
+        frames; a frame as of an earlier position only fills them while they
+        are still empty (a session opened at a past moment).
+        """
         due = not self._since.isValid() or self._since.elapsed() >= CHOICES_MS
-        if due or "position" in frame.changed:
+        if (frame.live and (due or "position" in frame.changed)) or not self._offered:
             self._since.start()
             self._offer(frame.world)
         self.load.set_frame(frame)
 
     def _offer(self, world: World) -> None:
+        self._offered = True
         customers = sorted({w.customer for w in world.wallets.values()})
         products = sorted(world.stock)
-        recent = [o.id for o in world.orders[-CHOICE_LIMIT * 4 :]]
-        status = {o.id: o.status for o in world.orders[-CHOICE_LIMIT * 4 :]}
-        open_orders = [o for o in reversed(recent) if status[o] in OPEN_ORDER]
+        recent = world.orders[-CHOICE_LIMIT * 4 :]
+        open_orders = [o.id for o in reversed(recent) if o.status in OPEN_ORDER]
         for form in self.forms.values():
             for key, field in form.fields.items():
                 editor = field.editor

@@ -91,11 +91,18 @@ def choice_box(tip: str = "") -> QComboBox:
     return box
 
 
+_OFFERED = "ddd_sim_offered"
+"""The property holding the choices a box was last offered."""
+
+
 def set_choices(box: QComboBox, choices: Iterable[str]) -> None:
     """Offer new choices, keeping what the user has typed."""
     items = list(choices)
-    if [box.itemText(i) for i in range(box.count())] == items:
+    # compared with what was offered last, kept on the Python side: reading
+    # back hundreds of items from Qt each frame cost more than the offer
+    if box.count() == len(items) and box.property(_OFFERED) == items:
         return
+    box.setProperty(_OFFERED, items)
     typed = box.currentText()
     box.blockSignals(True)
     box.clear()

@@ -97,23 +97,44 @@ class ProjectionLagModel(TableModel):
             last = len(self.lags) - 1
             self.dataChanged.emit(self.index(0, 5), self.index(last, 5))
 
+    def text(self, row: int, column: int) -> str:
+        """What cell (``row``, ``column``) shows."""
+        lag = self.lags[row]
+        if column == 0:
+            return lag.projection + ("  (stalled)" if lag.stalled else "")
+        if column == 1:
+            return f"v{lag.version}"
+        if column == 2:
+            return f"{lag.checkpoint:,}"
+        if column == 3:
+            return f"{lag.events:,}"
+        if column == 4:
+            return f"{lag.sim_ms:,.0f}"
+        then = self._as_of.get(lag.projection)
+        return "" if then is None else f"{then.lag_events:,} behind"
+
+    def widths(self) -> tuple[int, ...]:
+        """The longest text of each column, in characters (and the row count).
+
+        The view sizes its columns to their contents only when this changes:
+        a header in resize-to-contents mode asks every cell again on each
+        change of data, hundreds of calls into Python per frame.
+        """
+        rows = range(len(self.lags))
+        return (
+            len(self.lags),
+            *(
+                max((len(self.text(row, column)) for row in rows), default=0)
+                for column in range(len(self.COLUMNS))
+            ),
+        )
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or index.row() >= len(self.lags):
             return None
         lag, column = self.lags[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            if column == 0:
-                return lag.projection + ("  (stalled)" if lag.stalled else "")
-            if column == 1:
-                return f"v{lag.version}"
-            if column == 2:
-                return f"{lag.checkpoint:,}"
-            if column == 3:
-                return f"{lag.events:,}"
-            if column == 4:
-                return f"{lag.sim_ms:,.0f}"
-            then = self._as_of.get(lag.projection)
-            return "" if then is None else f"{then.lag_events:,} behind"
+            return self.text(index.row(), column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
             return _RIGHT
         if role == Qt.ItemDataRole.ForegroundRole and lag.stalled:

@@ -127,10 +127,7 @@ class ReadModelsPanel(PanelWidget):
         self.lag_view.setModel(self.lags)
         header = self.lag_view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for section in range(1, len(ProjectionLagModel.COLUMNS)):
-            header.setSectionResizeMode(
-                section, QHeaderView.ResizeMode.ResizeToContents
-            )
+        self._lag_widths: tuple[int, ...] = ()
         # "payment.…summary": both ends of a name tell projections apart
         self.lag_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.lag_view.setMinimumWidth(380)
@@ -182,12 +179,21 @@ class ReadModelsPanel(PanelWidget):
 
     def _show_as_of(self, frame: Frame) -> None:
         self.lags.set_as_of(frame.world.projections)
+        self._fit_lag_columns()
         self.balance.set_as_of(frame.world.sim_time)
         position = None if frame.live else frame.position
         if position != self.as_of:
             self.as_of = position
             if self.isVisible():  # a hidden panel asks when shown
                 self.refresh()
+
+    def _fit_lag_columns(self) -> None:
+        """Size the lag columns to their texts, only when a text grew or shrank."""
+        widths = self.lags.widths()
+        if widths != self._lag_widths:
+            self._lag_widths = widths
+            for column in range(1, len(ProjectionLagModel.COLUMNS)):
+                self.lag_view.resizeColumnToContents(column)
 
     def refresh(self) -> None:
         """Ask the runtime for lags, cache figures and the chosen documents."""
@@ -213,6 +219,7 @@ class ReadModelsPanel(PanelWidget):
             self.chooser.addItems(names)
             self.chooser.blockSignals(False)
         self.lags.set_lags(state.lags)
+        self._fit_lag_columns()
         if self.projection is None and names:
             self.choose(names[0])
             return
