@@ -9,10 +9,11 @@ Every frame the worker produces is re-emitted as :attr:`frame_ready`.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
 from ddd_sim.gui.worker import Operation, SimulationWorker
 from ddd_sim.runtime.session.rows import Frame
@@ -41,6 +42,7 @@ class SessionController(QObject):
     _run = Signal(int, object, bool)
     _move = Signal(object)
     _stop = Signal()
+    _shown = Signal()
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -50,6 +52,9 @@ class SessionController(QObject):
         self._ids = itertools.count(1)
         self._callbacks: dict[int, Callable[[Any], None] | None] = {}
         self.closed = False
+        self.shown_on_receipt = True
+        """A frame counts as shown once handed to the listeners; a window that
+        renders in steps sets this False and calls :meth:`frame_shown`."""
         self._thread = QThread()
         self._thread.setObjectName("simulation")
         self._worker = SimulationWorker(session)
@@ -57,6 +62,7 @@ class SessionController(QObject):
         self._thread.started.connect(self._worker.start)
         self._run.connect(self._worker.run)
         self._move.connect(self._worker.move_to)
+        self._shown.connect(self._worker.frame_shown)
         self._stop.connect(
             self._worker.stop, Qt.ConnectionType.BlockingQueuedConnection
         )
@@ -109,6 +115,23 @@ class SessionController(QObject):
             return
         self.frame = frame
         self.frame_ready.emit(frame)
+        if self.shown_on_receipt:
+            self._shown.emit()
+
+    def frame_shown(self, rest_s: float = 0.0) -> None:
+        """The last frame is on screen: the worker may send the next live one.
+
+        After ``rest_s`` seconds: a window that took that long to render a
+        frame is left as long again for input, painting and its own timers.
+        """
+        if rest_s > 0:
+            QTimer.singleShot(math.ceil(rest_s * 1000), self._say_shown)
+        else:
+            self._say_shown()
+
+    def _say_shown(self) -> None:
+        if not self.closed:
+            self._shown.emit()
 
     @Slot(int, object)
     def _on_answer(self, request_id: int, result: Any) -> None:

@@ -9,6 +9,7 @@ wrong; nothing a user did is half-applied.
 from __future__ import annotations
 
 import importlib
+import time
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
@@ -88,6 +89,8 @@ class MainWindow(QMainWindow):
         self.focused: str | None = None
         # (panel, frame) still to render: one panel per pass of the event loop
         self._to_render: deque[tuple[QWidget, Frame]] = deque()
+        self._render_began = 0.0
+        controller.shown_on_receipt = False  # rendered in steps: said when done
         self._render_timer = QTimer(self)
         self._render_timer.setSingleShot(True)
         self._render_timer.setInterval(0)
@@ -220,6 +223,10 @@ class MainWindow(QMainWindow):
         between, so the window never stops for the sum of every panel's work.
         Each panel still gets every frame, in order.
         """
+        if not self.panels:
+            self.controller.frame_shown()
+        if not self._to_render:
+            self._render_began = time.perf_counter()
         self._to_render.extend((panel, frame) for panel in self.panels.values())
         self._render_timer.start()
         self._show_status(frame)
@@ -228,8 +235,14 @@ class MainWindow(QMainWindow):
         if self._to_render:
             panel, frame = self._to_render.popleft()
             cast(Panel, panel).set_frame(frame)
+            if not self._to_render:
+                self._rendered()
         if self._to_render:
             self._render_timer.start()
+
+    def _rendered(self) -> None:
+        """Every panel has its frame: the next may come after as long again."""
+        self.controller.frame_shown(time.perf_counter() - self._render_began)
 
     def render_pending(self) -> None:
         """Render what is still queued at once (scripts and tests that look now)."""

@@ -53,6 +53,11 @@ class SimulationWorker(QObject):
         self._pending: list[EventRow] = []
         self._changed: set[str] = set()
         self._timer: QTimer | None = None
+        self._unshown = False
+        """True from sending a frame until the GUI says it has shown it: the
+        pacing timer sends no other frame meanwhile (what is new waits and
+        goes in the next one), so a busy GUI gets fewer, larger frames
+        instead of a queue of them."""
         self.heap = HeapKeeper()
 
     @Slot()
@@ -93,8 +98,13 @@ class SimulationWorker(QObject):
         if new:
             self._pending.extend(new)
             self._changed.add("log")
-        if self._pending or self._changed:
+        if (self._pending or self._changed) and not self._unshown:
             self._emit(set())
+
+    @Slot()
+    def frame_shown(self) -> None:
+        """The GUI has shown the last frame (and rested): the next may come."""
+        self._unshown = False
 
     def _emit(self, changed: set[str]) -> None:
         self._pending.extend(self.session.take_new_rows())
@@ -104,6 +114,7 @@ class SimulationWorker(QObject):
         )
         self._pending = []
         self._changed = set()
+        self._unshown = True
         self.frame_ready.emit(frame)
 
     @Slot(int, object, bool)

@@ -95,17 +95,26 @@ class PacedRunner:
         """Run exactly the next scheduled item, paused or not; False if none."""
         return self._target.step()
 
-    def tick(self, max_sim_advance: float | None = None) -> float:
+    def tick(
+        self, max_sim_advance: float | None = None, budget: float | None = None
+    ) -> float:
         """Advance by the wall time since the last tick times speed, capped.
 
         Returns the simulated seconds advanced; nothing happens while paused.
         Time beyond the cap is dropped, not owed: after a long stall the run
-        carries on at its pace rather than racing to catch up.
+        carries on at its pace rather than racing to catch up.  With a
+        ``budget`` (wall seconds), the target is stepped and the tick ends
+        once the budget is spent, the rest of the advance dropped too: a run
+        heavier than real time slows down instead of taking ever longer
+        ticks, so whoever calls tick gets control back (to show a frame)
+        within about one step.
         """
         if max_sim_advance is not None and not max_sim_advance >= 0:
             raise ValueError(
                 f"max_sim_advance must be zero or more, got {max_sim_advance!r}"
             )
+        if budget is not None and not budget > 0:
+            raise ValueError(f"budget must be more than zero, got {budget!r}")
         if self._paused:
             return 0.0
         advance = self._owed + self._elapsed() * self._speed
@@ -114,9 +123,20 @@ class PacedRunner:
             advance = min(advance, max_sim_advance)
         if not advance > 0 or not math.isfinite(advance):
             return 0.0
-        start = self._target.now
-        self._target.run_until(start + advance)
-        return self._target.now - start
+        target = self._target
+        start = target.now
+        goal = start + advance
+        if budget is None:
+            target.run_until(goal)
+            return target.now - start
+        deadline = self._wall() + budget
+        while target.now < goal:
+            if target.peek() > goal:
+                target.run_until(goal)  # nothing due before the goal
+                break
+            if not target.step() or self._wall() >= deadline:
+                break
+        return target.now - start
 
     def _elapsed(self) -> float:
         """Wall seconds since the reference, which moves to now (never backwards)."""

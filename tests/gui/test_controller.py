@@ -6,7 +6,8 @@ from pytestqt.qtbot import QtBot
 
 from ddd_sim.contexts.inventory.application.commands import ReceiveStock
 from ddd_sim.gui.controller import SessionController
-from tests.gui.conftest import next_frame
+from ddd_sim.runtime.session.rows import Frame
+from tests.gui.conftest import SessionFactory, next_frame
 
 
 def test_the_first_frame_is_the_world_at_the_head(
@@ -62,3 +63,50 @@ def test_after_closing_no_answer_reaches_the_asker(
     qtbot.wait(50)
     assert answers == []
     assert controller.closed
+
+
+def test_a_busy_gui_gets_the_next_live_frame_only_once_it_has_shown_the_last(
+    qtbot: QtBot, make_session: SessionFactory
+) -> None:
+    """Back-pressure: frames do not queue up behind a GUI that is still drawing."""
+    session = make_session("happy_path", 1.0)
+    controller = SessionController(session)
+    controller.shown_on_receipt = False  # as the window does: it says when
+    frames: list[Frame] = []
+    controller.frame_ready.connect(frames.append)
+    try:
+        qtbot.waitUntil(lambda: bool(frames), timeout=10_000)
+        controller.submit(lambda s: s.set_speed(100.0))
+        controller.submit(lambda s: s.play())
+        qtbot.waitUntil(lambda: len(frames) >= 3, timeout=10_000)  # the submits'
+        qtbot.wait(600)  # 15 pacing periods: the run goes on, no frame comes
+        held = len(frames)
+        assert held == 3
+        head = frames[-1].figures.head
+        controller.frame_shown()
+        qtbot.waitUntil(lambda: len(frames) > held, timeout=10_000)
+        # the frame after the wait carries every entry made meanwhile
+        later = frames[held]
+        assert later.figures.head > head
+        assert [row.position for row in later.new_events] == list(
+            range(head + 1, later.figures.head + 1)
+        )
+        qtbot.wait(300)
+        assert len(frames) == held + 1
+    finally:
+        controller.shutdown()
+
+
+def test_frames_come_on_their_own_when_shown_on_receipt(
+    qtbot: QtBot, make_session: SessionFactory
+) -> None:
+    session = make_session("happy_path", 1.0)
+    controller = SessionController(session)
+    frames: list[Frame] = []
+    controller.frame_ready.connect(frames.append)
+    try:
+        controller.submit(lambda s: s.set_speed(100.0))
+        controller.submit(lambda s: s.play())
+        qtbot.waitUntil(lambda: len(frames) >= 8, timeout=10_000)
+    finally:
+        controller.shutdown()

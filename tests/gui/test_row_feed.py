@@ -69,6 +69,38 @@ def test_a_costly_redraw_is_spaced_out_and_a_screenshot_flushes_it(
     assert len(drawn) == before + 2
 
 
+def test_a_costly_paint_spaces_redraws_as_a_costly_redraw_does(
+    qtbot: QtBot, controller: SessionController
+) -> None:
+    """The picture's cost is its redraw and then its paint, later, in Qt's update."""
+    session_rows(qtbot, controller)
+    drawn: list[float] = []
+
+    class View(row_feed.PaintTimed):
+        paint_cost = 0.0
+
+    parent, view = QObject(), View()
+    feed = RowFeed(controller, lambda batch: None, lambda: drawn.append(1), parent)
+    feed.watch_paint(view)
+    qtbot.waitUntil(lambda: feed.primed and not feed.ingesting, timeout=10_000)
+    qtbot.waitUntil(lambda: len(drawn) >= 1, timeout=5_000)
+    assert controller.frame is not None
+    grown = dataclasses.replace(
+        controller.frame, new_events=(), changed=frozenset({"log"})
+    )
+    feed.take_frame(grown)  # a cheap redraw, a cheap paint: drawn at once
+    before = len(drawn)
+    assert before >= 2
+    view.paint_cost = 0.05  # the view took 50 ms to paint: next due 150 ms on
+    feed.take_frame(grown)
+    assert len(drawn) == before
+    qtbot.waitUntil(lambda: len(drawn) == before + 1, timeout=2_000)
+    # a move of the slider is answered as soon as the redraw alone allows
+    moved = dataclasses.replace(grown, changed=frozenset({"position"}))
+    feed.take_frame(moved)
+    assert len(drawn) == before + 2
+
+
 def test_rows_of_frames_sent_before_the_answer_are_not_taken_twice(
     qtbot: QtBot, controller: SessionController
 ) -> None:

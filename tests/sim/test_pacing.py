@@ -82,6 +82,45 @@ def test_the_cap_limits_one_tick_and_the_rest_is_not_owed() -> None:
     assert scheduler.now == pytest.approx(1.5)
 
 
+def test_a_budget_ends_a_heavy_tick_after_the_step_that_spent_it() -> None:
+    """A run heavier than real time slows down rather than ticking for ever."""
+    wall = FakeWall()
+    scheduler = Scheduler()
+    for i in range(1, 201):  # an item every 0.5 s, each 10 ms of wall time
+        scheduler.schedule(0.5 * i, lambda: wall.advance(0.01))
+    runner = PacedRunner(scheduler, wall, speed=10.0)
+
+    wall.advance(1.0)  # 10 simulated seconds are due: 20 items, 200 ms of work
+    advanced = runner.tick(budget=0.025)
+
+    # the third item's 10 ms cross 25 ms: the tick ends after it
+    assert advanced == pytest.approx(1.5)
+    wall.advance(0.07)
+    # the rest of the 10 s was dropped, not owed: what is due is the wall
+    # time since the last tick began (30 ms of work, 70 ms after) x speed
+    assert runner.tick(budget=0.025) == pytest.approx(1.0)
+    assert scheduler.now == pytest.approx(2.5)
+
+
+def test_with_a_budget_to_spare_a_tick_runs_as_without_one() -> None:
+    runs = []
+    for budget in (None, 10.0):
+        wall = FakeWall()
+        scheduler, ran = _busy_scheduler(every=0.3)
+        runner = PacedRunner(scheduler, wall, speed=2.0)
+        wall.advance(2.0)
+        runs.append((runner.tick(budget=budget), scheduler.now, tuple(ran)))
+    assert runs[0] == runs[1]
+    assert runs[0][1] == pytest.approx(4.0)
+
+
+def test_a_budget_of_nothing_is_refused() -> None:
+    runner = PacedRunner(Scheduler(), FakeWall())
+
+    with pytest.raises(ValueError, match="budget"):
+        runner.tick(budget=0.0)
+
+
 def test_a_negative_or_nan_cap_is_refused() -> None:
     runner = PacedRunner(Scheduler(), FakeWall())
 

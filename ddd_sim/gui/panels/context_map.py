@@ -52,7 +52,7 @@ from ddd_sim.gui.panels.context_map_items import (
     EdgeItem,
     NodeItem,
 )
-from ddd_sim.gui.panels.row_feed import RowFeed
+from ddd_sim.gui.panels.row_feed import PaintTimed, RowFeed
 from ddd_sim.gui.theme import (
     ACCENT,
     BREAKER_COLOURS,
@@ -67,7 +67,7 @@ from ddd_sim.runtime.catalog import ContextCatalog, Pattern, shop_catalog
 from ddd_sim.runtime.session.rows import Frame
 
 
-class _MapView(QGraphicsView):
+class _MapView(PaintTimed, QGraphicsView):
     """The scene, fitted to the widget; a click on a node names it."""
 
     def __init__(self, scene: QGraphicsScene, panel: ContextMapPanel) -> None:
@@ -117,6 +117,7 @@ class ContextMapPanel(PanelWidget):
         controller.context_selected.connect(self.show_context)
         # the run so far is asked for once and counted in a slice per turn
         self.feed = RowFeed(controller, self.traffic.extend, self._refresh, self)
+        self.feed.watch_paint(self.view)
         if controller.frame is not None:
             self._world_frame = controller.frame
             self._position = controller.frame.position

@@ -23,7 +23,12 @@ from PySide6.QtWidgets import (
 
 from ddd_sim.gui.controller import SessionController
 from ddd_sim.gui.panels.metrics_data import MetricsData, MetricSeries, bin_width_for
-from ddd_sim.gui.panels.row_feed import RowFeed, fit_button, playhead_line
+from ddd_sim.gui.panels.row_feed import (
+    RowFeed,
+    TimedLayoutWidget,
+    fit_button,
+    playhead_line,
+)
 from ddd_sim.gui.theme import (
     BREAKER_COLOURS,
     CANVAS,
@@ -71,6 +76,7 @@ class MetricsPanel(PanelWidget):
         if frame is not None:
             self.position, self.now = frame.position, frame.world.sim_time
         self.feed = RowFeed(controller, self._keep, self.redraw, self)
+        self.feed.watch_paint(self.canvas)
 
     # -- building ---------------------------------------------------------------------
     def _build(self) -> None:
@@ -81,7 +87,7 @@ class MetricsPanel(PanelWidget):
         header.addWidget(self.summary, 1)
         self.fit_button = fit_button(self.fit)
         header.addWidget(self.fit_button)
-        self.canvas = pg.GraphicsLayoutWidget()
+        self.canvas = TimedLayoutWidget()
         self.canvas.setBackground(CANVAS)
         self.canvas.ci.setSpacing(6)
         self.throughput = self._plot(0, 0, "Throughput", "per s")

@@ -188,12 +188,20 @@ class ReadModelsPanel(PanelWidget):
                 self.refresh()
 
     def _fit_lag_columns(self) -> None:
-        """Size the lag columns to their texts, only when a text grew or shrank."""
+        """Widen a lag column when its longest text is longer than ever before.
+
+        Figures grow and shrink as the run goes: sizing to them each time
+        would make the columns jump, and asks the view for every cell.
+        """
         widths = self.lags.widths()
-        if widths != self._lag_widths:
-            self._lag_widths = widths
-            for column in range(1, len(ProjectionLagModel.COLUMNS)):
+        known = self._lag_widths or (0,) * len(widths)
+        if widths[0] != known[0]:
+            known = (0,) * len(widths)  # other projections: fit afresh
+        for column, (now, before) in enumerate(zip(widths[1:], known[1:], strict=True)):
+            if now > before and column > 0:
                 self.lag_view.resizeColumnToContents(column)
+        grown = map(max, zip(widths[1:], known[1:], strict=True))
+        self._lag_widths = (widths[0], *grown)
 
     def refresh(self) -> None:
         """Ask the runtime for lags, cache figures and the chosen documents."""

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import pyqtgraph as pg  # type: ignore[import-untyped]
 from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QToolButton
 
 from ddd_sim.gui.controller import SessionController
@@ -30,10 +31,31 @@ cost per row sets how many that is, never more than ``INGEST_ROWS``)."""
 FIRST_SLICE = 500
 """Rows in the first slice, before the panel's cost per row is known."""
 REDRAW_SPACING = 3.0
-"""A redraw that took t seconds is followed by the next one no sooner than
-this many times t later: a panel whose picture is costly (a large run drawn
-whole) takes at most a third of the GUI thread, and frames in between are
-drawn together."""
+"""A redraw that took t seconds (with its paint, for a panel that times its
+view's) is followed by the next one no sooner than this many times t later:
+a panel whose picture is costly (a large run drawn whole, four plots) takes
+at most a third of the GUI thread, and frames in between are drawn together."""
+
+
+class PaintTimed:
+    """A view that remembers how long its last paint took (a mixin, first base).
+
+    A panel's picture costs its redraw (handing the plots their data) and
+    then its paint (Qt drawing them, later, in the window's update): the
+    feed spaces redraws by both.
+    """
+
+    paint_cost = 0.0
+    """Seconds the last paint took."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        began = time.perf_counter()
+        super().paintEvent(event)  # type: ignore[misc]
+        self.paint_cost = time.perf_counter() - began
+
+
+class TimedLayoutWidget(PaintTimed, pg.GraphicsLayoutWidget):  # type: ignore[misc]
+    """A pyqtgraph layout of plots that times its paints."""
 
 
 class RowFeed(QObject):
@@ -69,6 +91,7 @@ class RowFeed(QObject):
         self._redraw_timer.timeout.connect(self._timed_redraw)
         self._redraw_cost = 0.0
         self._redrawn_at = -math.inf
+        self._view: PaintTimed | None = None
         # frames carry only what is new: what came before is asked for once
         controller.query(lambda s: tuple(s.rows), self._prime)
 
@@ -88,11 +111,14 @@ class RowFeed(QObject):
             self._waiting.extend(frame.new_events)
             return
         self._take(frame.new_events)
+        # a move of the slider is answered as soon as the redraw alone
+        # allows; the paint counts too while the run grows on its own
+        moved = "position" in frame.changed
         if len(frame.new_events) > BULK_ROWS or self.ingesting:
             # a bulk of rows (a large log opening): the redraw gets its own
             # event-loop turn, so the window's frame is not held up by it
             self.schedule()
-        elif self._wait_s() > 0:
+        elif self._wait_s(with_paint=not moved) > 0:
             self.schedule()  # the last redraw was costly and recent
         else:
             self._timed_redraw()
@@ -104,6 +130,10 @@ class RowFeed(QObject):
             self._redraw_timer.setInterval(max(REDRAW_MS, wait_ms))
             self._redraw_timer.start()
 
+    def watch_paint(self, view: PaintTimed) -> None:
+        """Count the paints of ``view`` in the cost that spaces redraws."""
+        self._view = view
+
     def drawing(self) -> None:
         """A redraw is under way: one scheduled is no longer needed."""
         self._redraw_timer.stop()
@@ -113,9 +143,11 @@ class RowFeed(QObject):
         if self._redraw_timer.isActive():
             self._timed_redraw()
 
-    def _wait_s(self) -> float:
+    def _wait_s(self, *, with_paint: bool = True) -> float:
         """How long until the next redraw is due (0 or less: now)."""
-        due = self._redrawn_at + REDRAW_SPACING * self._redraw_cost
+        view = self._view if with_paint else None
+        painted = view.paint_cost if view is not None else 0.0
+        due = self._redrawn_at + REDRAW_SPACING * (self._redraw_cost + painted)
         return due - time.perf_counter()
 
     def _timed_redraw(self) -> None:

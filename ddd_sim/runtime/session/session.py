@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]
 FOLD_SLICE = 20_000
 """Log entries folded per step while a large session opens."""
+ADVANCE_BUDGET_S = 0.025
+"""Wall seconds of simulation per advance; the frame period is 40 ms, so the
+GUI thread keeps the rest of it (a tick under way always finishes)."""
 
 
 class Session:
@@ -146,10 +149,16 @@ class Session:
             self.simulation.step_tick()
         return self.catch_up()
 
-    def advance(self, max_sim_advance: float = 5.0) -> tuple[EventRow, ...]:
-        """Run as far as the pace allows since the last call (nothing if paused)."""
+    def advance(
+        self, max_sim_advance: float = 5.0, budget: float | None = ADVANCE_BUDGET_S
+    ) -> tuple[EventRow, ...]:
+        """Run as far as the pace allows since the last call (nothing if paused).
+
+        Stops after ``budget`` wall seconds (and the tick under way): a run
+        heavier than real time goes slower rather than between rarer frames.
+        """
         if self.pacer is not None and self.running and not self.behind:
-            self.pacer.tick(max_sim_advance)
+            self.pacer.tick(max_sim_advance, budget)
         return self.catch_up(limit=FOLD_SLICE)
 
     def run_until(self, sim_time: float) -> tuple[EventRow, ...]:
