@@ -2,8 +2,9 @@
 
 Pure numpy, no Qt.  Saga lifetimes are kept as columns of the positions
 where each process changed state, so the picture as of any position is a few
-vector comparisons; fault windows and breaker bands are paired from their
-own log rows.
+vector comparisons (a view over a whole long run reads the ended ones from
+the runs of :mod:`.timeline_runs`); fault windows and breaker bands are
+paired from their own log rows.
 """
 
 from __future__ import annotations
