@@ -102,9 +102,9 @@ def pixels_of(
     return set(zip(lanes.tolist(), columns.tolist(), strict=True))
 
 
-def load(db: Path) -> Session:
-    """A copy of a stored session, its log read."""
-    copy = Path(tempfile.mkdtemp()) / "bench.db"
+def load(db: Path, into: Path) -> Session:
+    """A copy of a stored session (in the folder ``into``), its log read."""
+    copy = into / "bench.db"
     shutil.copyfile(db, copy)
     session = open_session(copy)
     session.catch_up()
@@ -223,13 +223,14 @@ def main() -> None:
     )
     args = parser.parse_args()
     started = time.perf_counter()
-    session = load(args.db)
-    rows = list(session.rows)
-    print(f"{len(rows):,} rows read in {time.perf_counter() - started:.1f} s")
-    if args.asof:
-        as_of_positions(session, args)
-    else:
-        following(rows, args)
+    with tempfile.TemporaryDirectory() as folder:  # the copy goes when done
+        session = load(args.db, Path(folder))
+        rows = list(session.rows)
+        print(f"{len(rows):,} rows read in {time.perf_counter() - started:.1f} s")
+        if args.asof:
+            as_of_positions(session, args)
+        else:
+            following(rows, args)
 
 
 def following(rows: list[EventRow], args: argparse.Namespace) -> None:
