@@ -6,11 +6,13 @@ growable numpy columns, one set per kind, so that "the marks of a kind as of
 a position, inside the view" is two binary searches and a slice.  When a
 slice holds more marks than the view has pixels, marks that would land on
 the same pixel of the same lane are drawn once.  A view over a long run (the
-whole of it, while following a live one) reads those pixels from an
-occupancy grid kept per kind as rows arrive (:class:`_Occupancy`), so its
-cost is bounded by the pixels drawn and the rows new since the last redraw,
-not by the run's length.  Saga spans, fault windows and breaker bands are in
-:mod:`.timeline_spans`.
+whole of it, while following a live one or with the slider moved back)
+reads those pixels from an occupancy grid kept per kind as rows arrive
+(:class:`_Occupancy`), so its cost is bounded by the pixels drawn and the
+rows new since the last redraw, not by the run's length; as of an earlier
+position it takes the grid's bins before that position's time (the log's
+times never go back) and the marks of one bin more.  Saga spans, fault
+windows and breaker bands are in :mod:`.timeline_spans`.
 """
 
 from __future__ import annotations
@@ -153,13 +155,18 @@ class _KindColumns:
         self.times = Growable(np.float64)
         self.lanes = Growable(np.int64)
         self.grid: _Occupancy | None = None
-        """The marks' bins, kept up to date only while views can use it."""
-        self.asked = 0
-        """The ``cut`` of the last view that asked for the grid."""
+        """Every mark kept, in bins; kept up to date only while views can use it."""
+        self.ordered = True
+        """True while the marks' times never go back (in log order): the grid
+        serves a position before the newest mark only then (see :meth:`occupancy`)."""
 
     def extend_arrays(
         self, positions: IntArray, times: FloatArray, lanes: IntArray
     ) -> None:
+        if self.ordered and len(times):
+            previous = self.times.view[-1:]
+            joined = np.concatenate((previous, times))
+            self.ordered = bool(np.all(joined[1:] >= joined[:-1]))
         self.positions.extend(positions)
         self.times.extend(times)
         self.lanes.extend(lanes)
@@ -169,29 +176,34 @@ class _KindColumns:
         return int(np.searchsorted(self.positions.view, position, side="right"))
 
     def occupancy(self, cut: int, in_view: int, bin_width: float) -> _Occupancy | None:
-        """A grid holding exactly the first ``cut`` marks, fine enough for the view.
+        """A grid holding every mark kept, fine enough for the view, if it serves.
 
         The grid kept is brought forward by the marks new since the last call
-        (the usual case: a live run, or the slider moving on), and coarsened
-        as the view widens.  If it cannot serve (the position moved back, or
-        the view got finer) there is no grid and the caller decimates the
-        marks in view, as it would without one.  It is built anew only when
-        that is likely to pay: the position has moved on since the last call
-        (a run playing on from there) and the view holds at least half of the
-        marks, so building costs about what decimating them would.
+        (a live run) and coarsened as the view widens.  It serves a view as
+        of any position (``cut`` marks), not only the newest: the marks' times
+        never go back, so the first ``cut`` marks are all the grid's marks
+        before the time of mark ``cut - 1`` and some at that time, and
+        :meth:`TimelineData.marks` takes the grid's bins wholly before that
+        time and the marks of the bin holding it one by one.  If the times
+        ever went back there is no grid and the caller decimates the marks in
+        view, as it would without one.  A grid too coarse for the view is
+        built anew when that is likely to pay: the view holds at least half
+        of the marks as of the position, so building costs about what
+        decimating them would, and serves every later view of that width.
         """
-        moving_on = cut > self.asked
-        self.asked = cut
+        if not self.ordered:
+            return None
         grid = self.grid
-        if grid is None or grid.filled > cut or grid.width > bin_width / 2:
-            if not moving_on or 2 * in_view < cut:
+        if grid is None or grid.width > bin_width / 2:
+            if 2 * in_view < cut:
                 return None
             grid = self.grid = _Occupancy(grid_width(bin_width))
         while 2 * grid.width <= bin_width / GRID_FINER:
             grid.coarsen()
-        if grid.filled < cut:
-            times = self.times.view[grid.filled : cut]
-            lanes = self.lanes.view[grid.filled : cut]
+        size = self.times.size
+        if grid.filled < size:
+            times = self.times.view[grid.filled : size]
+            lanes = self.lanes.view[grid.filled : size]
             grid.fill(np.asarray(times, np.float64), np.asarray(lanes, np.int64))
         return grid
 
@@ -307,6 +319,11 @@ class TimelineData:
         # partial bins at its two ends (under a bin's width each) one by one
         first = int(np.ceil(x0 / grid.width))
         last = int(np.floor(x1 / grid.width))
+        if cut < grid.filled:
+            # as of an earlier position: the grid's bins wholly before the
+            # last mark's time hold just the marks up to it (times never go
+            # back); the bin holding that time is taken one by one
+            last = min(last, int(np.floor(times[cut - 1] / grid.width)))
         inner_xs, inner_lanes = grid.bounds(first, last)
         inner_from = int(np.searchsorted(times, first * grid.width, side="left"))
         inner_to = int(np.searchsorted(times, last * grid.width, side="left"))

@@ -2,8 +2,9 @@
 
 Pure numpy, no Qt.  Saga lifetimes are kept as columns of the positions
 where each process changed state, so the picture as of any position is a few
-vector comparisons; fault windows and breaker bands are paired from their
-own log rows.
+vector comparisons (a view over a whole long run reads the ended ones from
+the runs of :mod:`.timeline_runs`); fault windows and breaker bands are
+paired from their own log rows.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ddd_sim.gui.panels.timeline_columns import (
     IntArray,
     lane_of,
 )
+from ddd_sim.gui.panels.timeline_runs import SettledRuns, fold_runs
 from ddd_sim.runtime.session.rows import EventRow
 from ddd_sim.runtime.world.model import FaultRow
 
@@ -91,14 +93,12 @@ class SagaColumns:
         self.ended_from = Growable(np.int64)
         self.end_times = Growable(np.float64)
         self.completed = Growable(np.bool_)
-        self.open: set[int] = set()
-        """The processes that have not ended (as of the newest row kept)."""
         self.end_order = Growable(np.int64)
         self.end_positions = Growable(np.int64)
         """Which process ended at which position, in log (so position) order."""
-        self._settled: _SettledRuns | None = None
-        self._asked = 0
-        """The position of the last view that asked for bars."""
+        self.latest_end = Growable(np.float64)
+        """The latest end time among the first so many processes in end order."""
+        self._settled: SettledRuns | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -122,7 +122,6 @@ class SagaColumns:
             self.ended_from.extend(never)
             self.end_times.extend(np.zeros(count))
             self.completed.extend(np.zeros(count, dtype=np.bool_))
-            self.open.update(range(len(self.ids) - count, len(self.ids)))
         starts = self.start_positions.view
         ended: list[int] = []
         ended_at: list[int] = []
@@ -143,13 +142,18 @@ class SagaColumns:
                 if column[ordinal] == NEVER:
                     self.end_times.view[ordinal] = row.sim_time
                     self.completed.view[ordinal] = row.type == "ProcessCompleted"
-                    self.open.discard(ordinal)
                     ended.append(ordinal)
                     ended_at.append(row.position)
             if column[ordinal] == NEVER:
                 column[ordinal] = row.position
         self.end_order.extend(ended)
         self.end_positions.extend(ended_at)
+        if ended:
+            so_far = self.latest_end.view[-1:]
+            reach = np.maximum.accumulate(
+                np.concatenate((so_far, self.end_times.view[ended]))
+            )
+            self.latest_end.extend(reach[len(so_far) :])
 
     def spans(self, position: int, now: float) -> SagaSpans:
         """Every process started at or before a position, as it stood there.
@@ -201,62 +205,68 @@ class SagaColumns:
         """``saga_bars(self.spans(position, now), x0, x1, min_width, gap)``, bounded.
 
         When every process is in view and there are enough to be merged (a
-        view over a whole long run), the ended ones come from runs merged
-        as they ended (:class:`_SettledRuns`) and only those still under way
+        view over a whole long run), the ones ended as of the position come
+        from runs merged as they ended (:class:`SettledRuns`, which keeps
+        the runs as of every so many ends, so an earlier position is served
+        too) and only the few ended since that checkpoint and those under way
         as of the position are looked at: a few vector operations over the
-        runs (bounded by the pixels) and the processes under way.  Runs that
-        cannot serve (the position moved back, or the gap got finer) are
-        built anew only once the position moves on (a run playing on from
-        there); until then, and for any other view, the exact path.
+        runs (bounded by the pixels) and those processes.  Runs merged for a
+        coarser gap than the view's are built anew; any other view takes the
+        exact path.
         """
         count = int(np.searchsorted(self.start_positions.view, position, "right"))
         starts = self.start_times.view
-        moving_on = position > self._asked
-        self._asked = position
+        ended = int(np.searchsorted(self.end_positions.view, position, "right"))
         whole = (
             count > DECIMATE_ABOVE
             and gap > 0
             and min_width >= 2 * gap
             and x0 <= starts[0]
             and x1 >= starts[count - 1]
+            # a run ends where its processes ended: none may end after ``now``
+            and (ended == 0 or self.latest_end.view[ended - 1] <= now)
         )
-        kept = self._settled
-        stale = kept is None or kept.position > position or kept.gap > gap
-        if not whole or (stale and not moving_on):
+        if not whole:
             return saga_bars(self.spans(position, now), x0, x1, min_width, gap)
-        settled = self._settled_as_of(position, gap)
-        # under way as of the position: not ended at the newest row, or ended
-        # after the position (two disjoint sets)
-        later = np.asarray(self.end_order.view[settled.ended :], dtype=np.int64)
-        under_way = np.fromiter(self.open, dtype=np.int64, count=len(self.open))
-        chosen = np.concatenate((under_way, later))
-        chosen = chosen[chosen < count]
+        settled = self._settled_for(gap)
+        self._bring_forward(settled, ended)
+        checkpoint = settled.as_of(ended)
+        # ended since the checkpoint, and under way as of the position (started
+        # by then, not ended by then): two disjoint sets
+        since = np.asarray(self.end_order.view[checkpoint.ended : ended], np.int64)
+        ended_from = np.asarray(self.ended_from.view[:count], np.int64)
+        under_way = np.flatnonzero(ended_from > position)
+        chosen = np.concatenate((since, under_way))
         run_starts, ends, groups = self._lifetimes(chosen, position, now)
-        keys = np.concatenate((settled.keys, groups * SAGA_SLOTS + chosen % SAGA_SLOTS))
-        firsts = np.concatenate((settled.firsts, run_starts))
-        lasts = np.concatenate((settled.lasts, run_starts))
-        reach = np.concatenate((settled.reach, ends))
+        keys = np.concatenate(
+            (checkpoint.keys, groups * SAGA_SLOTS + chosen % SAGA_SLOTS)
+        )
+        firsts = np.concatenate((checkpoint.firsts, run_starts))
+        lasts = np.concatenate((checkpoint.lasts, run_starts))
+        reach = np.concatenate((checkpoint.reach, ends))
         keys, firsts, lasts, reach = fold_runs(
             keys, firsts, lasts, reach, gap, min_width
         )
         return _bars_by_group(keys, firsts, np.maximum(reach, lasts + min_width))
 
-    def _settled_as_of(self, position: int, gap: float) -> _SettledRuns:
-        """The runs of the processes ended at or before a position, for a gap.
+    def _settled_for(self, gap: float) -> SettledRuns:
+        """The settled runs, merged for the power of two at most ``gap``.
 
-        Brought forward by the processes that ended since the last call, and
-        merged coarser as the gap grows; built anew if the position moved
-        back or the gap got finer than the runs were merged for.
+        Merged coarser as the gap grows; built anew if it got finer than the
+        runs were merged for.
         """
         settled = self._settled
-        if settled is None or settled.position > position or settled.gap > gap:
-            settled = self._settled = _SettledRuns(float(2.0 ** np.floor(np.log2(gap))))
+        if settled is None or settled.gap > gap:
+            settled = self._settled = SettledRuns(float(2.0 ** np.floor(np.log2(gap))))
         while 2 * settled.gap <= gap:
-            settled.gap *= 2.0
-            settled.refold()
-        ended = int(np.searchsorted(self.end_positions.view, position, "right"))
-        if ended > settled.ended:
-            chosen = np.asarray(self.end_order.view[settled.ended : ended], np.int64)
+            settled.coarsen()
+        return settled
+
+    def _bring_forward(self, settled: SettledRuns, ended: int) -> None:
+        """Fold in the first ``ended`` processes to end, a checkpoint at a time."""
+        while settled.ended < ended:
+            upto = min(ended, settled.next_checkpoint)
+            chosen = np.asarray(self.end_order.view[settled.ended : upto], np.int64)
             groups = np.where(
                 self.completed.view[chosen], SAGA_GROUP_IDS["completed"], COMPENSATED
             )
@@ -265,80 +275,6 @@ class SagaColumns:
                 np.asarray(self.start_times.view[chosen], np.float64),
                 np.asarray(self.end_times.view[chosen], np.float64),
             )
-            settled.ended = ended
-        settled.position = position
-        return settled
-
-
-class _SettledRuns:
-    """Ended processes merged into runs per (group, row), for a gap ``gap``.
-
-    A run is kept as its first start, its last start and the latest end of
-    its processes, so that drawing it with any ``min_width`` of at least
-    twice the gap it was merged for gives the same bar as drawing its
-    processes one by one: merging with a smaller gap and narrower bars only
-    joins processes that the view's merge joins too, and a run's drawn end
-    is ``max(reach, last start + min_width)``.
-    """
-
-    def __init__(self, gap: float) -> None:
-        self.gap = gap
-        self.ended = 0
-        """How many processes (in end order) are folded in."""
-        self.position = 0
-        """The position these runs were last brought to."""
-        self.keys = np.zeros(0, dtype=np.int64)
-        self.firsts = np.zeros(0, dtype=np.float64)
-        self.lasts = np.zeros(0, dtype=np.float64)
-        self.reach = np.zeros(0, dtype=np.float64)
-
-    def add(self, keys: IntArray, starts: FloatArray, ends: FloatArray) -> None:
-        """Fold in some more ended processes."""
-        self.keys = np.concatenate((self.keys, keys))
-        self.firsts = np.concatenate((self.firsts, starts))
-        self.lasts = np.concatenate((self.lasts, starts))
-        self.reach = np.concatenate((self.reach, ends))
-        self.refold()
-
-    def refold(self) -> None:
-        """Merge the runs that touch at the current gap."""
-        self.keys, self.firsts, self.lasts, self.reach = fold_runs(
-            self.keys, self.firsts, self.lasts, self.reach, self.gap, 2 * self.gap
-        )
-
-
-def fold_runs(
-    keys: IntArray,
-    firsts: FloatArray,
-    lasts: FloatArray,
-    reach: FloatArray,
-    gap: float,
-    min_width: float,
-) -> tuple[IntArray, FloatArray, FloatArray, FloatArray]:
-    """Runs (any order) of the same key merged where closer than ``gap``.
-
-    A run is drawn from its first start to ``max(reach, last start +
-    min_width)``; merged runs keep the earliest first start and the latest
-    last start and reach.  The order of the input does not matter: merging
-    is a union of intervals.
-    """
-    if len(keys) == 0:
-        return keys, firsts, lasts, reach
-    order = np.lexsort((firsts, keys))
-    keys, firsts, lasts, reach = keys[order], firsts[order], lasts[order], reach[order]
-    drawn_to = np.maximum(reach, lasts + min_width)
-    # the reach so far within each key: a running maximum restarted per key
-    # by lifting each key above every earlier one
-    lift = keys * (2.0 * (float(drawn_to.max() - firsts.min()) + gap) + 1.0)
-    so_far = np.maximum.accumulate(drawn_to + lift) - lift
-    breaks = (keys[1:] != keys[:-1]) | (firsts[1:] > so_far[:-1] + gap)
-    starts = np.concatenate(([0], np.flatnonzero(breaks) + 1))
-    return (
-        keys[starts],
-        firsts[starts],
-        np.maximum.reduceat(lasts, starts),
-        np.maximum.reduceat(reach, starts),
-    )
 
 
 def _merge_runs(
