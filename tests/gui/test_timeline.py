@@ -171,8 +171,11 @@ def test_an_injected_fault_shades_its_lane_from_now_on(
     )
     frame = next_frame(qtbot, controller)
     assert any(f.target == "payment" for f in frame.world.faults)
+    # drawn at once, or soon after when the last picture was costly to paint
+    qtbot.waitUntil(
+        lambda: len(panel.fault_bars.opts["x0"]) == before + 1, timeout=2_000
+    )
     opts = panel.fault_bars.opts
-    assert len(opts["x0"]) == before + 1
     lane = LANE_INDEX["payment"]
     found = [
         i for i in range(len(opts["x0"])) if opts["y0"][i] == pytest.approx(lane - 0.5)

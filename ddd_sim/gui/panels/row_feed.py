@@ -58,6 +58,10 @@ class TimedLayoutWidget(PaintTimed, pg.GraphicsLayoutWidget):  # type: ignore[mi
     """A pyqtgraph layout of plots that times its paints."""
 
 
+class TimedPlotWidget(PaintTimed, pg.PlotWidget):  # type: ignore[misc]
+    """A pyqtgraph plot that times its paints."""
+
+
 class RowFeed(QObject):
     """Hands a panel's data every log row once, in order, and schedules its redraws.
 

@@ -22,7 +22,12 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ddd_sim.gui.controller import SessionController
-from ddd_sim.gui.panels.row_feed import RowFeed, fit_button, playhead_line
+from ddd_sim.gui.panels.row_feed import (
+    RowFeed,
+    TimedPlotWidget,
+    fit_button,
+    playhead_line,
+)
 from ddd_sim.gui.panels.timeline_columns import Bars
 from ddd_sim.gui.panels.timeline_data import (
     TimelineData,
@@ -116,6 +121,7 @@ class TimelinePanel(PanelWidget):
         self._spans_as_of: tuple[int, float] = (0, 0.0)
         self.feed = RowFeed(controller, self._keep, self.redraw, self)
         self._build()
+        self.feed.watch_paint(self.plot_widget)
         frame = controller.frame
         if frame is not None:
             self.position, self.world = frame.position, frame.world
@@ -133,7 +139,7 @@ class TimelinePanel(PanelWidget):
         header.setContentsMargins(8, 4, 8, 0)
         header.addWidget(self.legend, 1)
         header.addWidget(self.fit_button)
-        self.plot_widget = pg.PlotWidget(background=CANVAS)
+        self.plot_widget = TimedPlotWidget(background=CANVAS)
         plot = self.plot = self.plot_widget.getPlotItem()
         plot.setMenuEnabled(False)
         plot.hideButtons()
