@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from types import FrameType
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
@@ -107,3 +109,33 @@ def test_the_window_renders_a_picture_that_is_not_blank(
     image = QImage(str(path))
     assert image.width() == 1400
     assert distinct_colours(image) > 40
+
+
+def test_the_panels_paint_inside_the_windows_python_event_handler(
+    qtbot: QtBot, controller: SessionController
+) -> None:
+    """The window's paint runs within one Python call, holding the GIL.
+
+    Otherwise every callback of the paint (each table cell, each plot item)
+    has to win the GIL back from the simulation thread on its own.
+    """
+    window = make_window(qtbot, controller)
+    store = window.panels["event_store"]
+    model = store.events  # type: ignore[attr-defined]
+    inside: list[bool] = []
+    original = model.data
+
+    handler = getattr(MainWindow.event, "__code__", None)  # None: Qt's own
+
+    def data(index: object, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        frame: FrameType | None = sys._getframe(1)
+        while frame is not None and frame.f_code is not handler:
+            frame = frame.f_back
+        inside.append(frame is not None)
+        return original(index, role)
+
+    model.data = data
+    window.focus_panel("event_store")
+    store.event_view.viewport().update()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: len(inside) > 0, timeout=5_000)
+    assert all(inside)
