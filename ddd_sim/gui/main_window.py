@@ -68,6 +68,14 @@ def _load_panel(module: str, name: str) -> Callable[..., QWidget] | None:
     return cast(Callable[..., QWidget], getattr(loaded, name))
 
 
+class PanelDock(QDockWidget):
+    """A panel's dock; floated, it is a window of its own, painted as the main one."""
+
+    def event(self, event: QEvent) -> bool:
+        # see MainWindow.event: a floating dock's paint holds the GIL throughout
+        return super().event(event)
+
+
 class MainWindow(QMainWindow):
     """The workbench for one session."""
 
@@ -134,7 +142,7 @@ class MainWindow(QMainWindow):
             if area is None:
                 self.setCentralWidget(panel)
                 continue
-            dock = QDockWidget(str(getattr(panel, "title", name)), self)
+            dock = PanelDock(str(getattr(panel, "title", name)), self)
             dock.setObjectName(f"dock_{module}")
             # a dock smaller than its panel scrolls instead of growing the window
             scroller = QScrollArea(dock)
