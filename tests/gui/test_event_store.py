@@ -261,4 +261,34 @@ def test_the_run_so_far_is_taken_in_slices_until_every_entry_is_listed(
     panel, rows = fed_in_slices(qtbot, controller, EventStorePanel, monkeypatch)
     assert list(panel.events.rows[: len(rows)]) == list(rows)
     streams = {row.stream for row in rows}
-    assert panel.streams.rowCount() >= len(streams)
+    # shown on the redraw that follows the slices
+    qtbot.waitUntil(lambda: panel.streams.rowCount() >= len(streams), timeout=2_000)
+
+
+def test_rows_kept_quietly_reach_the_view_on_the_next_move(qtbot: QtBot) -> None:
+    """A slice of a large log is kept without an insert (and repaint) each."""
+    events, streams = EventTableModel(), StreamListModel()
+    events.set_as_of(10)
+    streams.set_as_of(10)
+    inserted: list[object] = []
+    events.rowsInserted.connect(lambda *args: inserted.append(args))
+    streams.rowsInserted.connect(lambda *args: inserted.append(args))
+    rows = [_row(1, "A-1"), _row(2, "B-1"), _row(3, "A-1")]
+    events.extend(rows, show=False)
+    streams.extend(rows, show=False)
+    assert inserted == []
+    assert (events.rowCount(), streams.rowCount()) == (0, 0)
+    changed: list[object] = []
+    streams.dataChanged.connect(lambda *args: changed.append(args))
+    events.set_as_of(10)
+    streams.set_as_of(10)
+    assert len(inserted) == 2
+    assert [r.position for r in events.shown()] == [1, 2, 3]
+    assert streams.rowCount() == 2
+    assert streams.data(streams.index(0, 1)) == "2"
+    more = [_row(4, "A-1")]
+    events.extend(more, show=False)
+    streams.extend(more, show=False)
+    assert streams.data(streams.index(0, 1)) == "3"  # the data is there
+    streams.set_as_of(10)  # and the view is told the version changed
+    assert changed

@@ -111,8 +111,13 @@ class EventTableModel(TableModel):
         return found if found >= 0 and self._matches[found] == index else None
 
     # -- changing it ------------------------------------------------------------------
-    def extend(self, rows: Iterable[EventRow]) -> None:
-        """Append entries that follow the last one (repeats are skipped)."""
+    def extend(self, rows: Iterable[EventRow], *, show: bool = True) -> None:
+        """Append entries that follow the last one (repeats are skipped).
+
+        With ``show=False`` they are kept but the view hears of them only at
+        the next :meth:`set_as_of`: a large log taken in slices is then not
+        inserted (and repainted) a slice at a time.
+        """
         fresh = [r for r in rows if r.position > len(self._rows)]
         if not fresh:
             return
@@ -123,7 +128,8 @@ class EventTableModel(TableModel):
             self._matches.extend(
                 start + i for i, row in enumerate(fresh) if accepts(row)
             )
-        self._show(self._count_up_to(self._as_of))
+        if show:
+            self._show(self._count_up_to(self._as_of))
 
     def set_as_of(self, position: int) -> None:
         """Show entries up to ``position`` (rows are added or removed at the end)."""
@@ -200,6 +206,8 @@ class StreamListModel(TableModel):
         self._positions: dict[str, list[int]] = {}
         self._row_of: dict[str, int] = {}
         self._as_of = 0
+        self._touched: set[int] = set()
+        """Rows whose version grew, as of the position, since the view heard."""
 
     def stream_at(self, row: int) -> str:
         """The stream shown in row ``row``."""
@@ -214,9 +222,13 @@ class StreamListModel(TableModel):
         """How many entries a stream had at a position."""
         return bisect_right(self._positions.get(stream, ()), position)
 
-    def extend(self, rows: Iterable[EventRow]) -> None:
-        """Count new entries into their streams (positions must increase)."""
-        touched: list[int] = []
+    def extend(self, rows: Iterable[EventRow], *, show: bool = True) -> None:
+        """Count new entries into their streams (positions must increase).
+
+        With ``show=False`` the view hears of them at the next
+        :meth:`set_as_of` (as for :meth:`EventTableModel.extend`).
+        """
+        touched = self._touched
         for row in rows:
             positions = self._positions.get(row.stream)
             if positions is None:
@@ -227,9 +239,15 @@ class StreamListModel(TableModel):
             elif row.position > positions[-1]:
                 positions.append(row.position)
                 if row.position <= self._as_of:
-                    touched.append(self._row_of[row.stream])
+                    touched.add(self._row_of[row.stream])
+        if show:
+            self._publish()
+
+    def _publish(self) -> None:
+        """Tell the view of the streams and versions kept since it last heard."""
         self._show(bisect_right(self._first, self._as_of))
-        visible = [r for r in touched if r < self._shown]
+        visible = [r for r in self._touched if r < self._shown]
+        self._touched.clear()
         if visible:
             self.dataChanged.emit(
                 self.index(min(visible), 1), self.index(max(visible), 1)
@@ -238,8 +256,10 @@ class StreamListModel(TableModel):
     def set_as_of(self, position: int) -> None:
         """Show the streams (and versions) as of ``position``."""
         if position == self._as_of:
+            self._publish()
             return
         self._as_of = position
+        self._touched.clear()
         self._show(bisect_right(self._first, position))
         if self._shown:
             self.dataChanged.emit(self.index(0, 1), self.index(self._shown - 1, 1))

@@ -241,8 +241,9 @@ class EventStorePanel(PanelWidget):
         self._show_position(self._position)
 
     def _append(self, rows: Sequence[EventRow]) -> None:
-        self.events.extend(rows)
-        self.streams.extend(rows)
+        # kept a slice per turn; shown (inserted, repainted) on the redraw
+        self.events.extend(rows, show=False)
+        self.streams.extend(rows, show=False)
 
     def _show_position(self, position: int) -> None:
         self._position = position
