@@ -18,7 +18,7 @@ from ddd_sim.gui.panels.context_map_data import (
     TrafficLog,
 )
 from ddd_sim.runtime.catalog import shop_catalog
-from ddd_sim.runtime.session.rows import EventRow
+from ddd_sim.runtime.session.rows import EventRow, Frame
 from tests.gui.conftest import fed_in_slices, next_frame, session_rows, show_panel
 
 SHOTS = Path(__file__).parent / "screenshots"
@@ -47,6 +47,13 @@ def ready_panel(qtbot: QtBot, controller: SessionController) -> ContextMapPanel:
     panel = show_panel(qtbot, controller, ContextMapPanel(controller))
     qtbot.waitUntil(lambda: panel.traffic.head > 0, timeout=5_000)
     return panel
+
+
+def shown(panel: ContextMapPanel, frame: Frame) -> None:
+    """Give the panel a frame and draw it now (a redraw may be held back briefly
+    after a recent one; a screenshot flushes it the same way)."""
+    panel.set_frame(frame)
+    panel.feed.flush()
 
 
 def process_edge(panel: ContextMapPanel, context: str) -> EdgeTraffic:
@@ -89,12 +96,12 @@ def test_moving_the_slider_back_shows_the_counts_then(
     rows = session_rows(qtbot, controller)
     controller.move_to(200)
     frame = next_frame(qtbot, controller)
-    panel.set_frame(frame)
+    shown(panel, frame)
     expected = expected_counts(rows, 200)
     assert process_edge(panel, "shipping").errors == 0 == expected["errors"]["shipping"]
     assert process_edge(panel, "inventory").calls == expected["calls"]["inventory"] > 0
     controller.move_to(None)
-    panel.set_frame(next_frame(qtbot, controller))
+    shown(panel, next_frame(qtbot, controller))
     assert process_edge(panel, "shipping").errors > 0
 
 
@@ -109,7 +116,7 @@ def test_node_health_follows_the_world(
     assert "down" in shipping.faults
     assert panel.nodes["inventory"].health.healthy
     controller.move_to(100)  # before the outage
-    panel.set_frame(next_frame(qtbot, controller))
+    shown(panel, next_frame(qtbot, controller))
     assert panel.nodes["shipping"].health.healthy
 
 
