@@ -40,30 +40,14 @@ from pathlib import Path
 import numpy as np
 
 from ddd_sim.bootstrap import open_session
-from ddd_sim.gui.panels.timeline_columns import DECIMATE_ABOVE, Bars
-from ddd_sim.gui.panels.timeline_data import TimelineData, decimate
+from ddd_sim.gui.panels.timeline_columns import Bars
+from ddd_sim.gui.panels.timeline_data import TimelineData, exact_marks
 from ddd_sim.gui.panels.timeline_spans import saga_bars
 from ddd_sim.runtime.session.rows import KINDS, EventRow
 from ddd_sim.runtime.session.session import Session
 
 BIN_PIXELS = 1.5  # as in the panel
 PADDING = 0.02  # the panel's setXRange padding
-
-
-def exact_marks(
-    data: TimelineData, kind: str, position: int, x0: float, x1: float, width: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """A kind's marks in view, every one decimated (the panel's former path)."""
-    columns = data.kinds[kind]
-    cut = columns.cut(position)
-    times = columns.times.view[:cut]
-    start = int(np.searchsorted(times, x0, side="left"))
-    stop = int(np.searchsorted(times, x1, side="right"))
-    xs = np.asarray(times[start:stop], dtype=np.float64)
-    lanes = np.asarray(columns.lanes.view[start:stop], dtype=np.int64)
-    if len(xs) <= DECIMATE_ABOVE:
-        return xs, lanes
-    return decimate(xs, lanes, x0, x1, width)
 
 
 def redraw(

@@ -21,8 +21,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ddd_sim.gui.panels import timeline_data, timeline_spans
-from ddd_sim.gui.panels.timeline_columns import DECIMATE_ABOVE
-from ddd_sim.gui.panels.timeline_data import TimelineData, _Occupancy, decimate
+from ddd_sim.gui.panels.timeline_data import (
+    TimelineData,
+    _Occupancy,
+    exact_marks,
+)
 from ddd_sim.gui.panels.timeline_runs import CHECKPOINT_ENDS
 from ddd_sim.gui.panels.timeline_spans import saga_bars
 from ddd_sim.runtime.session.rows import KINDS, EventRow
@@ -43,21 +46,6 @@ def _filled(rows: tuple[EventRow, ...] | list[EventRow]) -> TimelineData:
     return data
 
 
-def _exact_marks(
-    data: TimelineData, kind: str, position: int, x0: float, x1: float, width: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Every mark of a kind in view as of a position, decimated when crowded."""
-    columns = data.kinds[kind]
-    times = columns.times.view[: columns.cut(position)]
-    start = int(np.searchsorted(times, x0, side="left"))
-    stop = int(np.searchsorted(times, x1, side="right"))
-    xs = np.asarray(times[start:stop], dtype=np.float64)
-    lanes = np.asarray(columns.lanes.view[start:stop], dtype=np.int64)
-    if len(xs) <= DECIMATE_ABOVE:
-        return xs, lanes
-    return decimate(xs, lanes, x0, x1, width)
-
-
 def _assert_as_exact(
     data: TimelineData, position: int, now: float, pixels: float
 ) -> None:
@@ -66,7 +54,7 @@ def _assert_as_exact(
     per_pixel = (x1 - x0) / pixels
     for kind in KINDS:
         got = data.marks(kind, position, x0, x1, 1.5 * per_pixel)
-        want = _exact_marks(data, kind, position, x0, x1, 1.5 * per_pixel)
+        want = exact_marks(data, kind, position, x0, x1, 1.5 * per_pixel)
         for got_column, want_column in zip(got, want, strict=True):
             assert np.array_equal(got_column, want_column), (kind, position)
     width = 2 * per_pixel

@@ -370,6 +370,25 @@ class TimelineData:
         )
 
 
+def exact_marks(
+    data: TimelineData, kind: str, position: int, x0: float, x1: float, width: float
+) -> tuple[FloatArray, IntArray]:
+    """A kind's marks in view as of a position, every one decimated when crowded.
+
+    The reference the grid's answers (:meth:`TimelineData.marks`) must equal;
+    O(marks in view), so only tests and benchmarks call it.
+    """
+    columns = data.kinds[kind]
+    times = columns.times.view[: columns.cut(position)]
+    start = int(np.searchsorted(times, x0, side="left"))
+    stop = int(np.searchsorted(times, x1, side="right"))
+    xs = np.asarray(times[start:stop], dtype=np.float64)
+    lanes = np.asarray(columns.lanes.view[start:stop], dtype=np.int64)
+    if len(xs) <= DECIMATE_ABOVE:
+        return xs, lanes
+    return decimate(xs, lanes, x0, x1, width)
+
+
 def decimate(
     times: FloatArray, lanes: IntArray, x0: float, x1: float, bin_width: float
 ) -> tuple[FloatArray, IntArray]:
