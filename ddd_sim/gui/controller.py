@@ -125,7 +125,7 @@ class SessionController(QObject):
         frame is left as long again for input, painting and its own timers.
         """
         if rest_s > 0:
-            QTimer.singleShot(math.ceil(rest_s * 1000), self._say_shown)
+            QTimer.singleShot(math.ceil(rest_s * 1000), self, self._say_shown)
         else:
             self._say_shown()
 
