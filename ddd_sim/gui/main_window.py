@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ddd_sim.gui import turns
 from ddd_sim.gui.controller import SessionController
 from ddd_sim.gui.run_controls import RunControls
 from ddd_sim.gui.time_slider import TimeSlider
@@ -102,7 +103,7 @@ class MainWindow(QMainWindow):
         self._render_timer = QTimer(self)
         self._render_timer.setSingleShot(True)
         self._render_timer.setInterval(0)
-        self._render_timer.timeout.connect(self._render_next)
+        self._render_timer.timeout.connect(self._on_render_timer)
         self._unfocused: QByteArray | None = None
         self.run_controls = RunControls(controller, self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.run_controls)
@@ -239,10 +240,19 @@ class MainWindow(QMainWindow):
         self._render_timer.start()
         self._show_status(frame)
 
+    def _on_render_timer(self) -> None:
+        if turns.crowded():  # another piece of work just ran: a later pass
+            self._render_timer.setInterval(turns.RETRY_MS)
+            self._render_timer.start()
+            return
+        self._render_timer.setInterval(0)
+        self._render_next()
+
     def _render_next(self) -> None:
         if self._to_render:
             panel, frame = self._to_render.popleft()
             cast(Panel, panel).set_frame(frame)
+            turns.finished()
             if not self._to_render:
                 self._rendered()
         if self._to_render:
@@ -366,7 +376,10 @@ class MainWindow(QMainWindow):
         the simulation thread, which while it runs costs about a millisecond
         apiece (a table of 2,000 cells took 3 s to paint instead of 20 ms).
         """
-        return super().event(event)
+        handled = super().event(event)
+        if event.type() == QEvent.Type.UpdateRequest:
+            turns.finished()  # the paint is a piece of the window's work too
+        return handled
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.focus_panel(None)  # remember the layout, not a focused view of it

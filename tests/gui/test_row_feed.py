@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QObject
 from pytestqt.qtbot import QtBot
 
+from ddd_sim.gui import turns
 from ddd_sim.gui.controller import SessionController
 from ddd_sim.gui.panels import row_feed
 from ddd_sim.gui.panels.row_feed import RowFeed
@@ -117,3 +118,36 @@ def test_rows_of_frames_sent_before_the_answer_are_not_taken_twice(
     positions = [row.position for row in kept]
     assert positions == sorted(set(positions))
     assert positions[: len(rows)] == [row.position for row in rows]
+
+
+def test_a_redraw_due_right_after_other_work_waits_for_a_later_pass(
+    qtbot: QtBot, controller: SessionController, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window's work goes a piece per pass of the event loop."""
+    session_rows(qtbot, controller)
+    drawn: list[float] = []
+    parent = QObject()
+    feed = RowFeed(controller, lambda batch: None, lambda: drawn.append(1), parent)
+    qtbot.waitUntil(lambda: feed.primed and not feed.ingesting, timeout=10_000)
+    asked: list[bool] = []
+    crowded = iter([True, True, False])
+
+    def crowded_twice() -> bool:
+        asked.append(True)
+        return next(crowded, False)
+
+    monkeypatch.setattr(turns, "crowded", crowded_twice)
+    before = len(drawn)
+    feed.schedule()
+    qtbot.waitUntil(lambda: len(drawn) == before + 1, timeout=2_000)
+    assert len(asked) == 3  # held twice, then drawn
+    feed.schedule()
+    feed.flush()  # asked for directly: never held
+    assert len(drawn) == before + 2
+
+
+def test_crowded_means_other_work_has_only_just_finished() -> None:
+    turns.finished()
+    assert turns.crowded()
+    time.sleep(turns.SPACING_S * 1.5)
+    assert not turns.crowded()

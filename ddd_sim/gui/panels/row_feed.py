@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QToolButton
 
+from ddd_sim.gui import turns
 from ddd_sim.gui.controller import SessionController
 from ddd_sim.gui.panels.timeline_data import BULK_ROWS, INGEST_ROWS
 from ddd_sim.gui.theme import ACCENT
@@ -88,11 +89,11 @@ class RowFeed(QObject):
         self._ingest_timer = QTimer(self)
         self._ingest_timer.setSingleShot(True)
         self._ingest_timer.setInterval(0)
-        self._ingest_timer.timeout.connect(self._ingest_some)
+        self._ingest_timer.timeout.connect(self._on_ingest_timer)
         self._redraw_timer = QTimer(self)
         self._redraw_timer.setSingleShot(True)
         self._redraw_timer.setInterval(REDRAW_MS)
-        self._redraw_timer.timeout.connect(self._timed_redraw)
+        self._redraw_timer.timeout.connect(self._on_redraw_timer)
         self._redraw_cost = 0.0
         self._redrawn_at = -math.inf
         self._view: PaintTimed | None = None
@@ -154,12 +155,20 @@ class RowFeed(QObject):
         due = self._redrawn_at + REDRAW_SPACING * (self._redraw_cost + painted)
         return due - time.perf_counter()
 
+    def _on_redraw_timer(self) -> None:
+        if turns.crowded():  # another piece of work just ran: a later pass
+            self._redraw_timer.setInterval(turns.RETRY_MS)
+            self._redraw_timer.start()
+            return
+        self._timed_redraw()
+
     def _timed_redraw(self) -> None:
         self._redraw_timer.stop()
         began = time.perf_counter()
         self._redraw()
         self._redrawn_at = time.perf_counter()
         self._redraw_cost = self._redrawn_at - began
+        turns.finished()
 
     def _prime(self, rows: tuple[EventRow, ...]) -> None:
         self._primed = True
@@ -177,6 +186,14 @@ class RowFeed(QObject):
         self._backlog.extend(rows)
         self._ingest_some()
 
+    def _on_ingest_timer(self) -> None:
+        if turns.crowded():  # another piece of work just ran: a later pass
+            self._ingest_timer.setInterval(turns.RETRY_MS)
+            self._ingest_timer.start()
+            return
+        self._ingest_timer.setInterval(0)
+        self._ingest_some()
+
     def _ingest_some(self) -> None:
         start = self._backlog_at
         self._backlog_at = min(len(self._backlog), start + self._slice)
@@ -186,6 +203,7 @@ class RowFeed(QObject):
         if taken >= 50:  # enough rows to time; the next slice fits the budget
             per_row = max(time.perf_counter() - began, 1e-9) / taken
             self._slice = max(1, min(INGEST_ROWS, int(INGEST_BUDGET_S / per_row)))
+        turns.finished()
         if self.ingesting:
             self._ingest_timer.start()
             self.schedule()
