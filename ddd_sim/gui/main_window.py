@@ -241,12 +241,8 @@ class MainWindow(QMainWindow):
         self._show_status(frame)
 
     def _on_render_timer(self) -> None:
-        if turns.crowded():  # another piece of work just ran: a later pass
-            self._render_timer.setInterval(turns.RETRY_MS)
-            self._render_timer.start()
-            return
-        self._render_timer.setInterval(0)
-        self._render_next()
+        if not turns.held(self._render_timer):
+            self._render_next()
 
     def _render_next(self) -> None:
         if self._to_render:

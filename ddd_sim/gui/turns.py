@@ -14,6 +14,8 @@ from __future__ import annotations
 import math
 import time
 
+from PySide6.QtCore import QTimer
+
 SPACING_S = 0.004
 """A piece of work this soon after another belongs to the same pass."""
 RETRY_MS = 5
@@ -30,3 +32,14 @@ def crowded() -> bool:
 def finished() -> None:
     """Note that a piece of the window's work has just finished."""
     _finished[0] = time.perf_counter()
+
+
+def held(timer: QTimer, interval_ms: int = 0) -> bool:
+    """True, with ``timer`` started again for a later pass, when the work it
+    started should wait; else False, the timer's interval back to ``interval_ms``."""
+    if crowded():
+        timer.setInterval(RETRY_MS)
+        timer.start()
+        return True
+    timer.setInterval(interval_ms)
+    return False

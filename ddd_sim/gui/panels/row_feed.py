@@ -156,11 +156,8 @@ class RowFeed(QObject):
         return due - time.perf_counter()
 
     def _on_redraw_timer(self) -> None:
-        if turns.crowded():  # another piece of work just ran: a later pass
-            self._redraw_timer.setInterval(turns.RETRY_MS)
-            self._redraw_timer.start()
-            return
-        self._timed_redraw()
+        if not turns.held(self._redraw_timer, REDRAW_MS):
+            self._timed_redraw()
 
     def _timed_redraw(self) -> None:
         self._redraw_timer.stop()
@@ -187,12 +184,8 @@ class RowFeed(QObject):
         self._ingest_some()
 
     def _on_ingest_timer(self) -> None:
-        if turns.crowded():  # another piece of work just ran: a later pass
-            self._ingest_timer.setInterval(turns.RETRY_MS)
-            self._ingest_timer.start()
-            return
-        self._ingest_timer.setInterval(0)
-        self._ingest_some()
+        if not turns.held(self._ingest_timer):
+            self._ingest_some()
 
     def _ingest_some(self) -> None:
         start = self._backlog_at
