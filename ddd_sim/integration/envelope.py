@@ -171,6 +171,20 @@ def read_event(raw: bytes | str) -> tuple[dict[str, Any], dict[str, Any]]:
         document = _parse_json(raw)
     except ValueError as exc:
         raise ContractViolation(f"not JSON: {exc}") from exc
+    attributes, data = framed(document)
+    problems = _attribute_problems(attributes)
+    if problems:
+        raise ContractViolation(f"not a valid CloudEvent: {problems}")
+    return attributes, data
+
+
+def framed(document: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A parsed message's attributes and data, once the envelope holds.
+
+    A JSON object with the required attributes, this reader's spec version,
+    a JSON object for data, the JSON content type and a readable ``time``;
+    the attributes' own CloudEvents rules are :func:`read_event`'s to check.
+    """
     if not isinstance(document, dict):
         raise ContractViolation(
             f"not a CloudEvent: expected a JSON object, got a JSON "
@@ -200,9 +214,6 @@ def read_event(raw: bytes | str) -> tuple[dict[str, Any], dict[str, Any]]:
         )
     if "time" in document:
         _parse_time(document["time"])
-    problems = _attribute_problems(document)
-    if problems:
-        raise ContractViolation(f"not a valid CloudEvent: {problems}")
     return document, data
 
 
