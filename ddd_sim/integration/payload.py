@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from ddd_sim.integration.schemas import published_fields
 from ddd_sim.shared.errors import ContractViolation, ValidationError
 from ddd_sim.shared.money import Money
+from ddd_sim.shared.serialization import compile_codec
 
 _E = TypeVar("_E")
 
@@ -46,35 +47,16 @@ class _MessageCodec:
     """``to_data`` and ``from_data`` of one message class, made once from its hints.
 
     Reading type hints is slow and a class's fields never change, so every
-    message after the first of its class costs only the conversions.  As for
-    stored events (``shared.serialization``), the two are generated as
-    source: a conversion is one call with no per-field loop, and a field that
-    passes through as it is costs no call at all.  Only field names reach
-    the source.
+    message after the first of its class costs only the conversions, which
+    are generated as source as for stored events
+    (:func:`~ddd_sim.shared.serialization.compile_codec`).
     """
 
     def __init__(self, cls: type[Any]) -> None:
-        scope: dict[str, Any] = {"cls": cls}
-        encoded, decoded = [], []
-        for i, (name, hint) in enumerate(published_fields(cls)):
-            encode, decode = _field_codec(hint)
-            if encode is _same:
-                encoded.append(f"{name!r}: obj.{name}")
-            else:
-                scope[f"enc{i}"] = encode
-                encoded.append(f"{name!r}: enc{i}(obj.{name})")
-            if decode is _same_at:
-                decoded.append(f"{name}=data[{name!r}]")
-            else:
-                scope[f"dec{i}"] = decode
-                decoded.append(f"{name}=dec{i}(data[{name!r}], path + {'.' + name!r})")
-        source = (
-            f"def to_data(obj):\n    return {{{', '.join(encoded)}}}\n"
-            f"def from_data(data, path):\n    return cls({', '.join(decoded)})\n"
+        fields = [(name, *_field_codec(hint)) for name, hint in published_fields(cls)]
+        self.to_data, self.from_data = compile_codec(
+            cls, fields, same=(_same, _same_at), with_path=True
         )
-        exec(source, scope)  # generated from dataclass field names only
-        self.to_data: Callable[[Any], dict[str, Any]] = scope["to_data"]
-        self.from_data: Callable[[dict[str, Any], str], Any] = scope["from_data"]
 
 
 _CODECS: dict[type[Any], _MessageCodec] = {}

@@ -59,6 +59,50 @@ def _codec_for(hint: Any) -> Codec:
     return _identity, _identity
 
 
+FieldCodec = tuple[str, Callable[..., Any], Callable[..., Any]]
+"""A field's name, its encoder and its decoder."""
+
+
+def compile_codec(
+    cls: type[Any],
+    fields: list[FieldCodec],
+    *,
+    same: tuple[Callable[..., Any], Callable[..., Any]],
+    with_path: bool = False,
+) -> tuple[Callable[[Any], dict[str, Any]], Callable[..., Any]]:
+    """A dataclass's encoder and decoder, generated as source (as ``dataclasses``
+    generates ``__init__``): a conversion is one call with no per-field loop,
+    and a field whose encoder or decoder is the one in ``same`` (the pair that
+    pass a value as it is) costs no call at all.
+
+    ``encode(obj)`` returns the fields by name; ``decode(data)`` builds the
+    class, or, ``with_path``, ``decode(data, path)`` hands each field's
+    decoder the path of its value too.  Only field names reach the source.
+    """
+    scope: dict[str, Any] = {"cls": cls}
+    encoded, decoded = [], []
+    same_encoder, same_decoder = same
+    for i, (name, enc, dec) in enumerate(fields):
+        if enc is same_encoder:
+            encoded.append(f"{name!r}: obj.{name}")
+        else:
+            scope[f"enc{i}"] = enc
+            encoded.append(f"{name!r}: enc{i}(obj.{name})")
+        if dec is same_decoder:
+            decoded.append(f"{name}=data[{name!r}]")
+        else:
+            scope[f"dec{i}"] = dec
+            where = f", path + {'.' + name!r}" if with_path else ""
+            decoded.append(f"{name}=dec{i}(data[{name!r}]{where})")
+    path = ", path" if with_path else ""
+    source = (
+        f"def encode(obj):\n    return {{{', '.join(encoded)}}}\n"
+        f"def decode(data{path}):\n    return cls({', '.join(decoded)})\n"
+    )
+    exec(source, scope)  # generated from dataclass field names only
+    return scope["encode"], scope["decode"]
+
+
 class _FieldCodecs:
     """Encoder and decoder of one dataclass, generated once from its annotations.
 
@@ -70,28 +114,14 @@ class _FieldCodecs:
     def __init__(self, cls: type[Any]) -> None:
         self.cls = cls
         hints = typing.get_type_hints(cls)
-        scope: dict[str, Any] = {"cls": cls}
-        encoded, decoded = [], []
-        for i, field in enumerate(f for f in dataclasses.fields(cls) if f.init):
-            name = field.name
-            enc, dec = _codec_for(hints[name])
-            if enc is _identity:
-                encoded.append(f"{name!r}: obj.{name}")
-            else:
-                scope[f"enc{i}"] = enc
-                encoded.append(f"{name!r}: enc{i}(obj.{name})")
-            if dec is _identity:
-                decoded.append(f"{name}=data[{name!r}]")
-            else:
-                scope[f"dec{i}"] = dec
-                decoded.append(f"{name}=dec{i}(data[{name!r}])")
-        source = (
-            f"def encode(obj):\n    return {{{', '.join(encoded)}}}\n"
-            f"def decode(data):\n    return cls({', '.join(decoded)})\n"
+        fields = []
+        for field in dataclasses.fields(cls):
+            if field.init:
+                enc, dec = _codec_for(hints[field.name])
+                fields.append((field.name, enc, dec))
+        self.encode, self._decode = compile_codec(
+            cls, fields, same=(_identity, _identity)
         )
-        exec(source, scope)  # generated from dataclass field names only
-        self.encode: Callable[[Any], dict[str, Any]] = scope["encode"]
-        self._decode: Callable[[dict[str, Any]], Any] = scope["decode"]
 
     def decode(self, data: dict[str, Any]) -> Any:
         try:
