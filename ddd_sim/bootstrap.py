@@ -272,12 +272,15 @@ def open_simulation(
     fast: bool = False,
     settings: EngineSettings | None = None,
     crashpoint: Callable[[str], None] | None = None,
+    defer_resume: bool = False,
 ) -> Simulation:
     """A new run of ``scenario`` on an empty store, or (without one) a resume.
 
     A new run needs a store that holds no run yet; a resume needs one that
     holds a run, and takes the scenario and seed it recorded.  Resuming a run
     that had already finished changes nothing (its summary can be printed).
+    With ``defer_resume`` a resume writes nothing until the run is carried
+    on (:meth:`Simulation.carry_on`, or its first tick).
     """
     registry = build_registry()
     store = open_store(location, upcasters=registry.upcasters, fast=fast)
@@ -329,7 +332,7 @@ def open_simulation(
         if progress is None:
             simulation.start()
         else:
-            simulation.resume(dict(progress))
+            simulation.resume(dict(progress), defer=defer_resume)
         return simulation
     except BaseException:
         store.close()
@@ -353,6 +356,9 @@ def open_session(
     an empty store, and without one the run the store holds carries on.
     The log is folded before this returns (``progress(done, head)``),
     unless ``fold`` is False: the workbench folds it in slices as it shows.
+    Opening a run to carry on writes nothing until it does carry on (a step,
+    play, command, fault or crash): a session opened only to be looked at,
+    or saved as a new file, stays byte for byte what it was.
     """
     if follow:
         registry = build_registry()
@@ -368,7 +374,9 @@ def open_session(
             store.close()
             raise
         return session
-    simulation = open_simulation(location, scenario, seed=seed, fast=fast)
+    simulation = open_simulation(
+        location, scenario, seed=seed, fast=fast, defer_resume=True
+    )
     try:
         session = Session(
             simulation.store,

@@ -77,6 +77,8 @@ class RunControls(QToolBar):
             self.play_action.setEnabled(not done)
             self.step_action.setEnabled(not done)
         mode = "watching (read-only)" if figures.read_only else figures.phase
+        if figures.waiting_to_resume:
+            mode += " · interrupted: play or step carries it on"
         saga = figures.saga or "—"
         self.phase.setText(
             f"  {figures.scenario} · {saga} · seed {figures.seed} · {mode}"

@@ -173,6 +173,7 @@ def start_load(session: Session, spec: LoadSpec) -> RunningLoad:
     unpriced = [p for p in spec.products if p not in priced]
     if unpriced:
         raise ValueError(f"no price is known for {', '.join(unpriced)}")
+    sim.carry_on()  # a resumed run schedules its own rest before this load
     index = _free_index(session, sim)
     owner = f"{OWNER_PREFIX}{index}"
     generator = LoadGenerator(

@@ -114,6 +114,8 @@ class RunFigures:
     read_only: bool = False
     playing: bool = False
     speed: float = 1.0
+    waiting_to_resume: bool = False
+    """An interrupted run opened as it was: nothing written until it carries on."""
 
 
 @dataclass(frozen=True, slots=True)

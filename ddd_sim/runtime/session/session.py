@@ -217,10 +217,12 @@ class Session:
                     sim.crash(name, restart_after)
 
     def _writable(self) -> Simulation:
+        """The run, carried on if it was only opened: a change is about to be made."""
         if self.simulation is None:
             raise PermissionError(
                 f"{self.location} is open read-only (following another run)"
             )
+        self.simulation.carry_on()
         return self.simulation
 
     # -- what the panels render ------------------------------------------------------
@@ -259,6 +261,7 @@ class Session:
             sim_time=max(sim.scheduler.now, world_time),
             events_per_s=rate,
             location=self.location,
+            waiting_to_resume=sim.resume_pending,
         )
 
     def _watched(self) -> tuple[str, str, int]:

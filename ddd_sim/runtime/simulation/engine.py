@@ -178,6 +178,8 @@ class Simulation:
         self.drained_at: float | None = None
         self._quiet = False
         self._projection_stalls: dict[str, set[str]] = {}
+        self.resume_pending = False
+        """True while a deferred resume waits for :meth:`carry_on`."""
         flow.attach(self)
 
     # -- ProcessHost ------------------------------------------------------------
@@ -318,8 +320,13 @@ class Simulation:
             self._save_progress()
         self._schedule_everything(resumed=False)
 
-    def resume(self, progress: dict[str, Any]) -> None:
-        """Carry on from the last committed tick of an interrupted run."""
+    def resume(self, progress: dict[str, Any], *, defer: bool = False) -> None:
+        """Carry on from the last committed tick of an interrupted run.
+
+        With ``defer`` the run is only made ready: nothing is written or
+        scheduled until :meth:`carry_on` (or the first tick) says so, so a
+        session opened to be looked at stays as it was.
+        """
         now = float(progress["sim_time"])
         self.scheduler.run_until(now)
         self.phase = str(progress["phase"])
@@ -330,9 +337,21 @@ class Simulation:
         for load, placed in zip(self.loads, progress["placed"], strict=True):
             while load.placed < int(placed) and not load.exhausted:
                 load.take()
+        self.resume_pending = True
+        if not defer:
+            self.carry_on()
+
+    def carry_on(self) -> None:
+        """Record the resume and schedule the rest of a resumed run (once)."""
+        if not self.resume_pending:
+            return
+        self.resume_pending = False
         with self.store.batch():
             self.record(
-                RunResumed(sim_time=now, head_position=self.store.head_position())
+                RunResumed(
+                    sim_time=self.scheduler.now,
+                    head_position=self.store.head_position(),
+                )
             )
         self._schedule_everything(resumed=True)
 
@@ -471,6 +490,7 @@ class Simulation:
         """Run one commit tick (one store batch); False once the run is done."""
         if self.phase == "done":
             return False
+        self.carry_on()
         scheduler = self.scheduler
         upcoming = scheduler.peek()
         if math.isinf(upcoming):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -121,5 +122,84 @@ def test_save_as_copies_a_consistent_session(tmp_path: Path) -> None:
             assert copy.frame().world.to_json() == session.frame().world.to_json()
         finally:
             copy.close()
+    finally:
+        session.close()
+
+
+def _log(path: Path) -> list[tuple[str, str, object]]:
+    watcher = open_session(path, follow=True)
+    try:
+        return [(e.type, e.stream_id, e.payload) for e in watcher.store.read_all()]
+    finally:
+        watcher.close()
+
+
+def test_opening_an_interrupted_run_writes_nothing_until_it_carries_on(
+    tmp_path: Path,
+) -> None:
+    first = new_session(tmp_path / "run.db", "happy_path")
+    first.run_until(4.0)
+    first.close()
+    shutil.copy(tmp_path / "run.db", tmp_path / "twin.db")
+    before = _log(tmp_path / "run.db")
+    for _ in range(2):  # opened, looked at, saved as, closed: twice
+        looked_at = open_session(tmp_path / "run.db")
+        assert looked_at.figures().waiting_to_resume
+        assert looked_at.frame().world.sim_time > 0
+        looked_at.save_as(tmp_path / f"saved-{_}.db")
+        looked_at.close()
+    assert _log(tmp_path / "run.db") == before
+    assert _log(tmp_path / "saved-1.db") == before
+
+    carried = open_session(tmp_path / "run.db")
+    try:
+        carried.run_until(8.0)
+        assert not carried.figures().waiting_to_resume
+    finally:
+        carried.close()
+    after = _log(tmp_path / "run.db")
+    assert after[: len(before)] == before
+    assert [t for t, _, _ in after].count("RunResumed") == 1
+    assert after[len(before)][0] == "RunResumed"
+    # the CLI's resume (at once) and the workbench's (when carried on) agree
+    from ddd_sim.bootstrap import open_simulation
+
+    twin = open_simulation(tmp_path / "twin.db")
+    try:
+        twin.run(until=8.0)
+    finally:
+        twin.store.close()
+    assert _log(tmp_path / "twin.db") == after
+
+
+@pytest.mark.parametrize("change", ["command", "fault", "crash", "load"])
+def test_any_change_to_an_opened_run_carries_it_on_first(
+    tmp_path: Path, change: str
+) -> None:
+    from ddd_sim.contexts.customer.application.commands import RegisterCustomer
+    from ddd_sim.runtime.session import load
+    from ddd_sim.sim.scenario_model import LoadSpec
+
+    first = new_session(tmp_path / "run.db", "happy_path")
+    first.run_until(3.0)
+    first.close()
+    session = open_session(tmp_path / "run.db")
+    try:
+        head = session.store.head_position()
+        if change == "command":
+            session.execute(
+                RegisterCustomer(customer_id="CUST-NEW", name="Kim", email="k@ex.org")
+            )
+        elif change == "fault":
+            load.inject_now(
+                session, FaultSpec(target="payment", kind="down", start=0.0)
+            )
+        elif change == "crash":
+            session.crash("inventory", 0.5)
+        else:
+            load.start_load(session, LoadSpec(rate=1.0, start=0.0, until=5.0))
+        new = list(session.store.read_all(from_position=head + 1))
+        assert new and new[0].type == "RunResumed"
+        assert not session.figures().waiting_to_resume
     finally:
         session.close()
