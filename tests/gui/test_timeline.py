@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
 from ddd_sim.gui.controller import SessionController
@@ -157,6 +157,32 @@ def test_a_click_on_the_plot_selects_the_mark_under_it(
     chosen = panel.data.row(blocker.args[0])
     assert chosen is not None
     assert chosen.lane == target.lane
+
+
+@pytest.mark.qt_log_ignore(
+    "This plugin does not support propagateSizeHints",
+    "This plugin does not support raise",  # the offscreen platform's tooltip
+)
+def test_hovering_a_mark_says_what_it_is_and_leaving_it_hides_that(
+    qtbot: QtBot, controller: SessionController
+) -> None:
+    panel = _panel(qtbot, controller)
+    rows = session_rows(qtbot, controller)
+    target = next(r for r in rows if r.type == "FaultInjected")
+    lane = LANE_INDEX[target.lane]
+    scene = panel.view.mapViewToScene(QPointF(target.sim_time, lane))
+    viewport = panel.plot_widget.viewport()
+    qtbot.mouseMove(viewport, panel.plot_widget.mapFromScene(scene))
+    qtbot.waitUntil(QToolTip.isVisible, timeout=2_000)
+    shown = QToolTip.text()
+    hovered = panel.data.row(panel.pick(target.sim_time, lane) or 0)
+    assert hovered is not None and hovered.lane == target.lane
+    assert f"#{hovered.position:,}" in shown and hovered.type in shown
+    assert f"t = {hovered.sim_time:.3f} s" in shown
+    # between two lanes there is no mark: the tooltip goes
+    empty = panel.view.mapViewToScene(QPointF(target.sim_time, lane + 0.5))
+    qtbot.mouseMove(viewport, panel.plot_widget.mapFromScene(empty))
+    qtbot.waitUntil(lambda: not QToolTip.isVisible(), timeout=2_000)
 
 
 def test_an_injected_fault_shades_its_lane_from_now_on(

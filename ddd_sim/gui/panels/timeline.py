@@ -19,7 +19,7 @@ import numpy as np
 import pyqtgraph as pg  # type: ignore[import-untyped]
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolTip, QVBoxLayout, QWidget
 
 from ddd_sim.gui.controller import SessionController
 from ddd_sim.gui.panels.row_feed import (
@@ -216,6 +216,8 @@ class TimelinePanel(PanelWidget):
         self.playhead = playhead_line(2)
         plot.addItem(self.playhead)
         self.plot_widget.scene().sigMouseClicked.connect(self._on_scene_click)
+        self.plot_widget.scene().sigMouseMoved.connect(self._on_scene_hover)
+        self._hovered: int | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -354,6 +356,38 @@ class TimelinePanel(PanelWidget):
         point = self.view.mapSceneToView(scene_pos)
         if self.click_at(point.x(), point.y()) is not None:
             event.accept()
+
+    def hover_text(self, x: float, y: float) -> str | None:
+        """What a tooltip says of the mark nearest a point (None: no mark near)."""
+        position = self.pick(x, y)
+        row = self.data.row(position) if position is not None else None
+        if row is None:
+            return None
+        lines = [
+            f"#{row.position:,}  ·  t = {row.sim_time:.3f} s  ·  {row.lane}",
+            f"{row.type} ({row.kind})",
+        ]
+        if row.summary:
+            lines.append(row.summary)
+        lines.append(f"stream {row.stream} v{row.version}")
+        lines.append("click: select it and light its correlation chain")
+        return "\n".join(lines)
+
+    def _on_scene_hover(self, scene_pos: QPointF) -> None:
+        inside = self.view.sceneBoundingRect().contains(scene_pos)
+        point = self.view.mapSceneToView(scene_pos) if inside else None
+        position = self.pick(point.x(), point.y()) if point is not None else None
+        if position == self._hovered:
+            return  # still over the same mark (or still over none)
+        self._hovered = position
+        text = self.hover_text(point.x(), point.y()) if point is not None else None
+        if text is None:
+            QToolTip.hideText()
+            return
+        widget_pos = self.plot_widget.mapFromScene(scene_pos)
+        QToolTip.showText(
+            self.plot_widget.mapToGlobal(widget_pos), text, self.plot_widget
+        )
 
     def _on_event_selected(self, position: int) -> None:
         self.selected = position
