@@ -59,6 +59,12 @@ PICK_PIXELS = 6
 """A click this close (in pixels) to a mark selects it."""
 BIN_PIXELS = 1.5
 """Marks closer than this (in pixels) in one lane are drawn once."""
+FOLLOW_HEADROOM = 1.25
+"""While the run plays, the followed view ends this far past the run's end
+and moves on only once the run reaches that: between its steps the axes
+keep their pictures and the kinds with no new mark are not drawn again
+(a view that moved every frame redrew all of it, and the bottom axis its
+label, each frame)."""
 SAGA_COLOURS: dict[str, str] = {
     "in_flight": STATUS_COLOURS["running"],
     "compensating": STATUS_COLOURS["compensating"],
@@ -74,6 +80,23 @@ def _bar_item(brush: QBrush | str, z: float, pen: Any = None) -> pg.BarGraphItem
 
 
 def _show_bars(item: pg.BarGraphItem, bars: Bars) -> None:
+    """Hand an item its rectangles, unless it shows those already.
+
+    Setting them makes pyqtgraph record its picture anew and the view
+    recompute its bounds: while a run plays most windows and spans do not
+    change from one frame to the next.
+    """
+    shown: Bars | None = getattr(item, "shown_bars", None)
+    if shown is not None and all(
+        np.array_equal(a, b)
+        for a, b in zip(
+            (shown.x0, shown.x1, shown.y0, shown.y1),
+            (bars.x0, bars.x1, bars.y0, bars.y1),
+            strict=True,
+        )
+    ):
+        return
+    item.shown_bars = bars
     item.setOpts(x0=bars.x0, x1=bars.x1, y0=bars.y0, y1=bars.y1)
 
 
@@ -118,6 +141,10 @@ class TimelinePanel(PanelWidget):
         self.follow = True
         """True while the view shows the whole run (until the user zooms or pans)."""
         self._drawn_key: tuple[Any, ...] = ()
+        self._drawn_kinds: dict[str, tuple[Any, ...]] = {}
+        self._growing = False
+        """True while the run plays: the followed view keeps headroom."""
+        self._fitted_end: float | None = None
         self._spans_as_of: tuple[int, float] = (0, 0.0)
         self.feed = RowFeed(controller, self._keep, self.redraw, self)
         self._build()
@@ -240,6 +267,7 @@ class TimelinePanel(PanelWidget):
     def set_frame(self, frame: Frame) -> None:
         """Keep the new entries; show the log as of the frame's position."""
         self.position, self.world = frame.position, frame.world
+        self._growing = frame.figures.playing
         self.feed.take_frame(frame)
         if self.selected is not None:
             self._describe_selection()
@@ -252,6 +280,7 @@ class TimelinePanel(PanelWidget):
     def fit(self) -> None:
         """Show the whole run, and keep following it as it grows."""
         self.follow = True
+        self._fitted_end = None
         self.redraw()
 
     def _on_manual_range(self, *_: Any) -> None:
@@ -266,6 +295,12 @@ class TimelinePanel(PanelWidget):
     # -- drawing ----------------------------------------------------------------------
     def _fit_range(self) -> None:
         end = max(self.data.last_time, self.as_of_time, 1.0)
+        if self._growing:
+            fitted = self._fitted_end
+            if fitted is not None and end <= fitted <= end * FOLLOW_HEADROOM**2:
+                return  # the run is still inside the view: it stays
+            end *= FOLLOW_HEADROOM
+        self._fitted_end = end
         self.view.setXRange(0.0, end, padding=0.02)
 
     def redraw(self) -> None:
@@ -282,6 +317,11 @@ class TimelinePanel(PanelWidget):
             return
         self._drawn_key = key
         for kind, curve in self.marks.items():
+            # a kind with no new mark in an unmoved view is drawn as it was
+            kind_key = (x0, x1, pixels, self.data.kinds[kind].cut(self.position))
+            if self._drawn_kinds.get(kind) == kind_key:
+                continue
+            self._drawn_kinds[kind] = kind_key
             times, lanes = self.data.marks(
                 kind, self.position, x0, x1, BIN_PIXELS * per_pixel
             )
