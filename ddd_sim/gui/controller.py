@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
+from ddd_sim.gui import turns
 from ddd_sim.gui.worker import Operation, SimulationWorker
 from ddd_sim.runtime.session.rows import Frame
 from ddd_sim.runtime.session.session import Session
@@ -69,6 +70,7 @@ class SessionController(QObject):
         self._worker.frame_ready.connect(self._on_frame)
         self._worker.answered.connect(self._on_answer)
         self._worker.failed.connect(self._on_failure)
+        turns.share_with_simulation()  # the run gives way to the window's work
         self._thread.start()
 
     # -- asking -------------------------------------------------------------------
@@ -149,6 +151,8 @@ class SessionController(QObject):
         """Stop the worker, close the session and end the thread (waits)."""
         # answers and frames queued before the stop would reach panels being
         # deleted: forget who asked
+        if not self.closed:
+            turns.unshare()
         self.closed = True
         self._callbacks.clear()
         if not self._thread.isRunning():

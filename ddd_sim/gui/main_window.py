@@ -74,7 +74,10 @@ class PanelDock(QDockWidget):
 
     def event(self, event: QEvent) -> bool:
         # see MainWindow.event: a floating dock's paint holds the GIL throughout
-        return super().event(event)
+        if event.type() != QEvent.Type.UpdateRequest:
+            return super().event(event)
+        with turns.piece():
+            return super().event(event)
 
 
 class MainWindow(QMainWindow):
@@ -247,7 +250,8 @@ class MainWindow(QMainWindow):
     def _render_next(self) -> None:
         if self._to_render:
             panel, frame = self._to_render.popleft()
-            cast(Panel, panel).set_frame(frame)
+            with turns.piece():
+                cast(Panel, panel).set_frame(frame)
             turns.finished()
             if not self._to_render:
                 self._rendered()
@@ -372,9 +376,11 @@ class MainWindow(QMainWindow):
         the simulation thread, which while it runs costs about a millisecond
         apiece (a table of 2,000 cells took 3 s to paint instead of 20 ms).
         """
-        handled = super().event(event)
-        if event.type() == QEvent.Type.UpdateRequest:
-            turns.finished()  # the paint is a piece of the window's work too
+        if event.type() != QEvent.Type.UpdateRequest:
+            return super().event(event)
+        with turns.piece():  # the paint is a piece of the window's work too
+            handled = super().event(event)
+        turns.finished()
         return handled
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)

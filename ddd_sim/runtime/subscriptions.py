@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from ddd_sim.shared.courtesy import give_way
 from ddd_sim.shared.events import RecordedEvent
 from ddd_sim.shared.ports import EventStore
 from ddd_sim.shared.read_models import DocumentBuffer, DocumentTransaction
@@ -116,6 +117,7 @@ class CatchUpSubscription:
                 documents = DocumentBuffer(tx)
                 for event in page:
                     self._consumer.handle(event, documents)
+                    give_way()
                 documents.flush()
                 tx.save_checkpoint(name, new_checkpoint)
             checkpoint = new_checkpoint

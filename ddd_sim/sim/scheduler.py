@@ -11,6 +11,8 @@ import itertools
 import math
 from collections.abc import Callable
 
+from ddd_sim.shared.courtesy import give_way
+
 
 class Scheduled:
     """An action waiting in the scheduler; cancel it to skip it."""
@@ -144,6 +146,7 @@ class Scheduler:
             self._now = at
             self._run(item)
             ran += 1
+            give_way()
         self._now = until
         return ran
 

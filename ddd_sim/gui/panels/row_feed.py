@@ -162,7 +162,8 @@ class RowFeed(QObject):
     def _timed_redraw(self) -> None:
         self._redraw_timer.stop()
         began = time.perf_counter()
-        self._redraw()
+        with turns.piece():
+            self._redraw()
         self._redrawn_at = time.perf_counter()
         self._redraw_cost = self._redrawn_at - began
         turns.finished()
@@ -191,7 +192,8 @@ class RowFeed(QObject):
         start = self._backlog_at
         self._backlog_at = min(len(self._backlog), start + self._slice)
         began = time.perf_counter()
-        self._append(self._backlog[start : self._backlog_at])
+        with turns.piece():
+            self._append(self._backlog[start : self._backlog_at])
         taken = self._backlog_at - start
         if taken >= 50:  # enough rows to time; the next slice fits the budget
             per_row = max(time.perf_counter() - began, 1e-9) / taken

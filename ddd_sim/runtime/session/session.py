@@ -21,6 +21,7 @@ from ddd_sim.runtime.session.read_live import LiveReadModels
 from ddd_sim.runtime.session.rows import EventDetail, EventRow, Frame, RunFigures
 from ddd_sim.runtime.simulation.driver import TickDriver
 from ddd_sim.runtime.world.index import WorldIndex
+from ddd_sim.shared.courtesy import give_way
 from ddd_sim.shared.errors import StoreError, UnknownMessage
 from ddd_sim.shared.messages import Command
 from ddd_sim.sim.pacing import PacedRunner
@@ -114,6 +115,7 @@ class Session:
         for event in self.store.read_all(from_position=start, to_position=head):
             batch.append(event)
             new.append(classify(event, self._context_of))
+            give_way()
             if len(batch) >= 10_000:
                 self.index.advance(batch)
                 batch = []

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from ddd_sim.integration.delivery import Delivery, delivery_of
 from ddd_sim.integration.translation import Translator, published_types
 from ddd_sim.runtime.projection_feed import meta_of
+from ddd_sim.shared.courtesy import give_way
 from ddd_sim.shared.events import RecordedEvent
 from ddd_sim.shared.ports import EventStore
 from ddd_sim.shared.serialization import EventRegistry
@@ -130,6 +131,7 @@ class Dispatcher:
             from_position=self._read_upto + 1, types=self._stored_types
         ):
             self._publish(recorded, now)
+            give_way()
         head = self._store.head_position()
         self._read_upto = max(self._read_upto, head)
         for consumer in self._consumers.values():

@@ -25,6 +25,7 @@ from ddd_sim.runtime.world.fold import APPLY, replay
 from ddd_sim.runtime.world.model import World
 from ddd_sim.runtime.world.ops import OpLog
 from ddd_sim.runtime.world.state import Keys, Snapshot, WorldState
+from ddd_sim.shared.courtesy import give_way
 from ddd_sim.shared.errors import UnknownEventType
 from ddd_sim.shared.events import RecordedEvent
 from ddd_sim.shared.ports import EventStore
@@ -140,6 +141,7 @@ class WorldIndex:
             ends.append(len(code))
             head = position
             folded += 1
+            give_way()
         return folded
 
     def _forget_unset_keys(self) -> None:

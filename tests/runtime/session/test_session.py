@@ -203,3 +203,32 @@ def test_any_change_to_an_opened_run_carries_it_on_first(
         assert not session.figures().waiting_to_resume
     finally:
         session.close()
+
+
+def test_a_run_gives_way_between_its_small_steps(tmp_path: Path) -> None:
+    """Every long loop of a run offers the window its turn (see shared.courtesy)."""
+    import sys
+
+    from ddd_sim.shared import courtesy
+
+    offered: Counter[str] = Counter()
+
+    def hook() -> None:
+        offered[sys._getframe(2).f_code.co_qualname] += 1
+
+    courtesy.install(hook)
+    try:
+        session = new_session(tmp_path / "s.db", "happy_path")
+        session.run_until(4.0)
+        session.close()
+    finally:
+        courtesy.uninstall(hook)
+    courtesy.give_way()  # uninstalled: nothing is called
+    assert set(offered) == {
+        "Scheduler.run_until",  # between two scheduled actions
+        "CatchUpSubscription.poll",  # between two events a projection handles
+        "Dispatcher.pump",  # between two messages published
+        "Session.catch_up",  # between two rows classified
+        "WorldIndex.advance",  # between two events folded
+    }
+    assert offered["Session.catch_up"] == session.index.head  # one per row
