@@ -177,8 +177,10 @@ class Session:
         return self.pacer is not None and not self.pacer.paused and self.running
 
     def play(self) -> None:
-        """Run forward at the chosen speed."""
+        """Run forward at the chosen speed (an opened run carries on now)."""
         if self.pacer is not None:
+            if self.running:
+                self._writable()
             self.pacer.resume()
 
     def pause(self) -> None:

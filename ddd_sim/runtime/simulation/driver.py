@@ -25,6 +25,8 @@ class TickDriver:
         """When the next thing happens (infinity once the run is done)."""
         if self.simulation.phase == "done":
             return float("inf")
+        if self.simulation.resume_pending:
+            return self.simulation.scheduler.now  # the resume itself is due
         return self.simulation.scheduler.peek()
 
     def step(self) -> bool:
@@ -34,6 +36,8 @@ class TickDriver:
     def run_until(self, until: float) -> int:
         """Run committed ticks until simulated time ``until``; how many ran."""
         ticks = 0
+        if self.simulation.phase != "done":
+            self.simulation.carry_on()  # time must not pass before the resume
         while self.simulation.phase != "done" and self.simulation.scheduler.now < until:
             if self.simulation.scheduler.peek() > until:
                 # nothing due before ``until``: let time pass without a commit

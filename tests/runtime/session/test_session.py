@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from ddd_sim.bootstrap import open_session, projection_names
 from ddd_sim.runtime.session.session import Session
 from ddd_sim.runtime.world.index import WorldIndex
 from ddd_sim.sim.scenario import builtin_scenario, load_scenario
+from ddd_sim.sim.records import RUN_STREAM
 from ddd_sim.sim.scenario_model import FaultSpec
 
 
@@ -232,3 +234,45 @@ def test_a_run_gives_way_between_its_small_steps(tmp_path: Path) -> None:
         "WorldIndex.advance",  # between two events folded
     }
     assert offered["Session.catch_up"] == session.index.head  # one per row
+
+
+def test_play_carries_an_opened_run_on_from_where_it_stopped(tmp_path: Path) -> None:
+    first = new_session(tmp_path / "run.db", "happy_path")
+    first.run_until(3.0)
+    first.close()
+    session = open_session(tmp_path / "run.db")
+    try:
+        stopped_at = session.figures().sim_time
+        head = session.store.head_position()
+        session.set_speed(100.0)
+        session.play()
+        resumed = list(session.store.read_all(from_position=head + 1))
+        assert [e.type for e in resumed] == ["RunResumed"]
+        assert resumed[0].payload["sim_time"] == stopped_at
+        deadline = time.monotonic() + 10.0
+        while session.store.head_position() <= head + 1:
+            assert time.monotonic() < deadline, "the run did not carry on"
+            time.sleep(0.02)
+            session.advance()
+        assert session.figures().sim_time > stopped_at
+    finally:
+        session.close()
+
+
+def test_paced_driving_resumes_before_letting_time_pass(tmp_path: Path) -> None:
+    from ddd_sim.bootstrap import open_simulation
+    from ddd_sim.runtime.simulation.driver import TickDriver
+
+    first = new_session(tmp_path / "run.db", "happy_path")
+    first.run_until(3.0)
+    first.close()
+    sim = open_simulation(tmp_path / "run.db", defer_resume=True)
+    try:
+        driver = TickDriver(sim)
+        stopped_at = sim.scheduler.now
+        assert driver.peek() == stopped_at  # the resume is due now
+        driver.run_until(stopped_at + 2.0)
+        marks = [e for e in sim.store.read_stream(RUN_STREAM) if e.type == "RunResumed"]
+        assert [e.payload["sim_time"] for e in marks] == [stopped_at]
+    finally:
+        sim.store.close()
