@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections import deque
+from collections.abc import Callable, Sequence
 
 import pyqtgraph as pg  # type: ignore[import-untyped]
 from PySide6.QtCore import QObject, QTimer
@@ -83,8 +84,12 @@ class RowFeed(QObject):
         self._redraw = redraw
         self._primed = False
         self._waiting: list[EventRow] = []
-        self._backlog: list[EventRow] = []
+        self._backlog: deque[Sequence[EventRow]] = deque()
+        """Batches handed over and not yet taken in, kept as they came: a
+        million-row answer is sliced, never copied whole (copying it touched
+        every row and stopped the window for 45 ms)."""
         self._backlog_at = 0
+        """How much of the first batch has been taken in."""
         self._slice = min(FIRST_SLICE, INGEST_ROWS)
         self._ingest_timer = QTimer(self)
         self._ingest_timer.setSingleShot(True)
@@ -98,7 +103,7 @@ class RowFeed(QObject):
         self._redrawn_at = -math.inf
         self._view: PaintTimed | None = None
         # frames carry only what is new: what came before is asked for once
-        controller.query(lambda s: tuple(s.rows), self._prime)
+        controller.query(lambda s: s.rows_so_far(), self._prime)
 
     @property
     def primed(self) -> bool:
@@ -108,7 +113,7 @@ class RowFeed(QObject):
     @property
     def ingesting(self) -> bool:
         """True while rows handed over are still being taken in, a slice a turn."""
-        return self._backlog_at < len(self._backlog)
+        return bool(self._backlog)
 
     def take_frame(self, frame: Frame) -> None:
         """Take a frame's new rows and redraw now, or soon for a bulk of them."""
@@ -178,23 +183,42 @@ class RowFeed(QObject):
         self._waiting = []
         self._timed_redraw()
 
-    def _take(self, rows: Iterable[EventRow]) -> None:
+    def _take(self, rows: Sequence[EventRow]) -> None:
         # a large batch (a session opening, the first answer) is taken in a
         # slice per event-loop turn, so the GUI never waits on all of it
-        self._backlog.extend(rows)
+        if rows:
+            self._backlog.append(rows)
         self._ingest_some()
+
+    def _next_slice(self) -> Sequence[EventRow]:
+        """Up to a slice of the backlog's rows, in order, out of the backlog."""
+        parts: list[Sequence[EventRow]] = []
+        wanted = self._slice
+        while wanted > 0 and self._backlog:
+            batch = self._backlog[0]
+            start = self._backlog_at
+            stop = min(len(batch), start + wanted)
+            parts.append(batch if start == 0 and stop == len(batch) else batch[start:stop])
+            wanted -= stop - start
+            if stop == len(batch):
+                self._backlog.popleft()
+                self._backlog_at = 0
+            else:
+                self._backlog_at = stop
+        if len(parts) == 1:
+            return parts[0]
+        return [row for part in parts for row in part]
 
     def _on_ingest_timer(self) -> None:
         if not turns.held(self._ingest_timer):
             self._ingest_some()
 
     def _ingest_some(self) -> None:
-        start = self._backlog_at
-        self._backlog_at = min(len(self._backlog), start + self._slice)
+        rows = self._next_slice()
         began = time.perf_counter()
         with turns.piece():
-            self._append(self._backlog[start : self._backlog_at])
-        taken = self._backlog_at - start
+            self._append(rows)
+        taken = len(rows)
         if taken >= 50:  # enough rows to time; the next slice fits the budget
             per_row = max(time.perf_counter() - began, 1e-9) / taken
             self._slice = max(1, min(INGEST_ROWS, int(INGEST_BUDGET_S / per_row)))
@@ -202,8 +226,6 @@ class RowFeed(QObject):
         if self.ingesting:
             self._ingest_timer.start()
             self.schedule()
-        else:
-            self._backlog, self._backlog_at = [], 0
 
 
 def playhead_line(width: float) -> pg.InfiniteLine:

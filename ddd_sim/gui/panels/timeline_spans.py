@@ -134,18 +134,18 @@ class SagaColumns:
             ):
                 continue
             if row.type == "CompensationStarted":
-                column = self.compensating_from.view
+                column = self.compensating_from
             elif row.type == "ProcessAbandoned":
-                column = self.abandoned_from.view
+                column = self.abandoned_from
             else:
-                column = self.ended_from.view
-                if column[ordinal] == NEVER:
-                    self.end_times.view[ordinal] = row.sim_time
-                    self.completed.view[ordinal] = row.type == "ProcessCompleted"
+                column = self.ended_from
+                if column.view[ordinal] == NEVER:
+                    self.end_times.set(ordinal, row.sim_time)
+                    self.completed.set(ordinal, row.type == "ProcessCompleted")
                     ended.append(ordinal)
                     ended_at.append(row.position)
-            if column[ordinal] == NEVER:
-                column[ordinal] = row.position
+            if column.view[ordinal] == NEVER:
+                column.set(ordinal, row.position)
         self.end_order.extend(ended)
         self.end_positions.extend(ended_at)
         if ended:

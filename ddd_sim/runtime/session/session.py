@@ -67,6 +67,7 @@ class Session:
         """Each projection's documents as of a position (folded when first asked)."""
         self.live_read_models = LiveReadModels(self)  # the documents now, kept up
         self.rows: list[EventRow] = []
+        self._rows_tuple: tuple[EventRow, ...] = ()
         self._ticks: deque[tuple[float, int]] = deque(maxlen=20)
         self.stored_head = 0
         self._handed_out = 0
@@ -127,6 +128,19 @@ class Session:
         self.rows.extend(new)
         self._ticks.append((time.perf_counter(), self.index.head))
         return tuple(new)
+
+    def rows_so_far(self) -> tuple[EventRow, ...]:
+        """Every row folded so far, as one immutable tuple.
+
+        Each log-fed panel asks for this once as it opens; the panels of one
+        window ask together, so the tuple is kept until the log grows: a
+        million-row copy holds the interpreter lock for tens of
+        milliseconds, and is made once rather than once per panel.
+        """
+        kept = self._rows_tuple
+        if len(kept) != len(self.rows):
+            kept = self._rows_tuple = tuple(self.rows)
+        return kept
 
     def take_new_rows(self) -> tuple[EventRow, ...]:
         """Rows folded since the last call, whoever folded them (for the frames)."""
