@@ -120,6 +120,35 @@ def test_rows_of_frames_sent_before_the_answer_are_not_taken_twice(
     assert positions[: len(rows)] == [row.position for row in rows]
 
 
+def test_a_frame_repeating_the_answer_after_it_adds_only_what_is_new(
+    qtbot: QtBot, controller: SessionController, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A window renders a frame after the panel's first answer: rows repeat.
+
+    Slices of the backlog may then span the answer's end and the frame's
+    start; each row must still be taken in once, in order.
+    """
+    monkeypatch.setattr(row_feed, "FIRST_SLICE", 7)  # slices that straddle
+    monkeypatch.setattr(row_feed, "INGEST_ROWS", 7)
+    rows = session_rows(qtbot, controller)
+    assert len(rows) > 40
+    kept: list[EventRow] = []
+    parent = QObject()
+    feed = RowFeed(controller, kept.extend, lambda: None, parent)
+    qtbot.waitUntil(lambda: feed.primed, timeout=10_000)
+    assert controller.frame is not None
+    repeat = tuple(rows[5:]) + tuple(
+        dataclasses.replace(row, position=row.position + 10_000) for row in rows[:3]
+    )
+    feed.take_frame(dataclasses.replace(controller.frame, new_events=repeat))
+    qtbot.waitUntil(lambda: not feed.ingesting, timeout=10_000)
+    positions = [row.position for row in kept]
+    assert positions == sorted(set(positions))
+    assert positions == [r.position for r in rows] + [
+        r.position + 10_000 for r in rows[:3]
+    ]
+
+
 def test_a_redraw_due_right_after_other_work_waits_for_a_later_pass(
     qtbot: QtBot, controller: SessionController, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -9,9 +9,11 @@ package's parent, has imported PySide6 before pyqtgraph is imported here.)
 
 from __future__ import annotations
 
+import bisect
 import math
 import time
 from collections import deque
+from operator import attrgetter
 from collections.abc import Callable, Sequence
 
 import pyqtgraph as pg  # type: ignore[import-untyped]
@@ -25,6 +27,7 @@ from ddd_sim.gui.panels.timeline_data import BULK_ROWS, INGEST_ROWS
 from ddd_sim.gui.theme import ACCENT
 from ddd_sim.runtime.session.rows import EventRow, Frame
 
+_POSITION = attrgetter("position")
 REDRAW_MS = 15
 """Redraws asked for within this long are done once."""
 INGEST_BUDGET_S = 0.006
@@ -83,13 +86,16 @@ class RowFeed(QObject):
         self._append = append
         self._redraw = redraw
         self._primed = False
-        self._waiting: list[EventRow] = []
+        self._waiting: list[Sequence[EventRow]] = []
+        """Frames' rows that came before the first answer, batch by batch."""
         self._backlog: deque[Sequence[EventRow]] = deque()
         """Batches handed over and not yet taken in, kept as they came: a
         million-row answer is sliced, never copied whole (copying it touched
         every row and stopped the window for 45 ms)."""
         self._backlog_at = 0
         """How much of the first batch has been taken in."""
+        self._taken_upto = 0
+        """The last position handed over: the backlog holds each row once, in order."""
         self._slice = min(FIRST_SLICE, INGEST_ROWS)
         self._ingest_timer = QTimer(self)
         self._ingest_timer.setSingleShot(True)
@@ -118,7 +124,7 @@ class RowFeed(QObject):
     def take_frame(self, frame: Frame) -> None:
         """Take a frame's new rows and redraw now, or soon for a bulk of them."""
         if not self._primed:
-            self._waiting.extend(frame.new_events)
+            self._waiting.append(frame.new_events)
             return
         self._take(frame.new_events)
         # a move of the slider is answered as soon as the redraw alone
@@ -176,18 +182,25 @@ class RowFeed(QObject):
     def _prime(self, rows: tuple[EventRow, ...]) -> None:
         self._primed = True
         # frames sent before the worker answered carry rows the answer holds
-        # too: only what follows it is new (the backlog stays in log order)
-        last = rows[-1].position if rows else 0
+        # too: only what follows it is new (_take keeps the backlog in order)
         self._take(rows)
-        self._take([row for row in self._waiting if row.position > last])
+        for batch in self._waiting:
+            self._take(batch)
         self._waiting = []
         self._timed_redraw()
 
     def _take(self, rows: Sequence[EventRow]) -> None:
         # a large batch (a session opening, the first answer) is taken in a
         # slice per event-loop turn, so the GUI never waits on all of it
-        if rows:
+        if rows and rows[-1].position > self._taken_upto:
+            if rows[0].position <= self._taken_upto:
+                # a frame rendered after the first answer repeats some of it
+                new_from = bisect.bisect_right(
+                    rows, self._taken_upto, key=_POSITION
+                )
+                rows = rows[new_from:]
             self._backlog.append(rows)
+            self._taken_upto = rows[-1].position
         self._ingest_some()
 
     def _next_slice(self) -> Sequence[EventRow]:
