@@ -45,7 +45,10 @@ def expected_counts(
 
 def ready_panel(qtbot: QtBot, controller: SessionController) -> ContextMapPanel:
     panel = show_panel(qtbot, controller, ContextMapPanel(controller))
-    qtbot.waitUntil(lambda: panel.traffic.head > 0, timeout=5_000)
+    qtbot.waitUntil(
+        lambda: panel.traffic.head > 0 and not panel.feed.ingesting, timeout=5_000
+    )
+    panel.feed.flush()  # the last slice's traffic is drawn at its redraw
     return panel
 
 

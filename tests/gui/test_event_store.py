@@ -43,7 +43,11 @@ def save_shot(panel: EventStorePanel, name: str) -> None:
 
 def ready_panel(qtbot: QtBot, controller: SessionController) -> EventStorePanel:
     panel = show_panel(qtbot, controller, EventStorePanel(controller), (1000, 560))
-    qtbot.waitUntil(lambda: panel.events.rowCount() > 0, timeout=5_000)
+    qtbot.waitUntil(
+        lambda: panel.events.rowCount() > 0 and not panel.feed.ingesting,
+        timeout=5_000,
+    )
+    panel.feed.flush()  # the last slice's rows are shown at its redraw
     return panel
 
 

@@ -238,7 +238,8 @@ class RowFeed(QObject):
         turns.finished()
         if self.ingesting:
             self._ingest_timer.start()
-            self.schedule()
+        if taken:
+            self.schedule()  # the last slice too: its rows are shown at a redraw
 
 
 def playhead_line(width: float) -> pg.InfiniteLine:
