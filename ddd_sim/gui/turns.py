@@ -40,7 +40,7 @@ _running = threading.Event()
 """Set while no piece runs."""
 _running.set()
 _pieces = [0, 0, 0]
-"""[pieces under way (nested), pieces begun, the piece the simulation last waited for]"""
+"""[pieces under way (nested), pieces begun, the piece last waited for]"""
 SWITCH_INTERVAL_S = 0.001
 """The interpreter's thread switch interval while the window shares it with
 a run (Python's default is 5 ms): how long the window may wait for the lock

@@ -1,4 +1,4 @@
-"""A growable column: appends and in-place changes survive its moves to bigger arrays."""
+"""A growable column: appends and changes survive its moves to bigger arrays."""
 
 from __future__ import annotations
 

@@ -176,8 +176,10 @@ def test_hovering_a_mark_says_what_it_is_and_leaving_it_hides_that(
     qtbot.waitUntil(QToolTip.isVisible, timeout=2_000)
     shown = QToolTip.text()
     hovered = panel.data.row(panel.pick(target.sim_time, lane) or 0)
-    assert hovered is not None and hovered.lane == target.lane
-    assert f"#{hovered.position:,}" in shown and hovered.type in shown
+    assert hovered is not None
+    assert hovered.lane == target.lane
+    assert f"#{hovered.position:,}" in shown
+    assert hovered.type in shown
     assert f"t = {hovered.sim_time:.3f} s" in shown
     # between two lanes there is no mark: the tooltip goes
     empty = panel.view.mapViewToScene(QPointF(target.sim_time, lane + 0.5))

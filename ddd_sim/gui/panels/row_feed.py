@@ -13,8 +13,8 @@ import bisect
 import math
 import time
 from collections import deque
-from operator import attrgetter
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 
 import pyqtgraph as pg  # type: ignore[import-untyped]
 from PySide6.QtCore import QObject, QTimer
@@ -195,9 +195,7 @@ class RowFeed(QObject):
         if rows and rows[-1].position > self._taken_upto:
             if rows[0].position <= self._taken_upto:
                 # a frame rendered after the first answer repeats some of it
-                new_from = bisect.bisect_right(
-                    rows, self._taken_upto, key=_POSITION
-                )
+                new_from = bisect.bisect_right(rows, self._taken_upto, key=_POSITION)
                 rows = rows[new_from:]
             self._backlog.append(rows)
             self._taken_upto = rows[-1].position
@@ -211,7 +209,8 @@ class RowFeed(QObject):
             batch = self._backlog[0]
             start = self._backlog_at
             stop = min(len(batch), start + wanted)
-            parts.append(batch if start == 0 and stop == len(batch) else batch[start:stop])
+            whole = start == 0 and stop == len(batch)
+            parts.append(batch if whole else batch[start:stop])
             wanted -= stop - start
             if stop == len(batch):
                 self._backlog.popleft()

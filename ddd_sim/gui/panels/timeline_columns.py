@@ -92,7 +92,7 @@ class Growable:
             self._data, self._next, self._copied = self._next, None, 0
 
     def set(self, index: int, value: float | int | bool) -> None:
-        """Change one value already appended (a view's writes could be lost in a move)."""
+        """Change a value already appended (a view's write may be lost in a move)."""
         if not 0 <= index < self.size:
             raise IndexError(f"index {index} is outside the column's {self.size}")
         self._data[index] = value
@@ -101,7 +101,7 @@ class Growable:
 
     @property
     def view(self) -> npt.NDArray[np.generic]:
-        """The filled part (a view, not a copy: read it, change values with :meth:`set`)."""
+        """The filled part, a view (not a copy): change values with :meth:`set`."""
         return self._data[: self.size]
 
 

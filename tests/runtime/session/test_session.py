@@ -12,8 +12,8 @@ import pytest
 from ddd_sim.bootstrap import open_session, projection_names
 from ddd_sim.runtime.session.session import Session
 from ddd_sim.runtime.world.index import WorldIndex
-from ddd_sim.sim.scenario import builtin_scenario, load_scenario
 from ddd_sim.sim.records import RUN_STREAM
+from ddd_sim.sim.scenario import builtin_scenario, load_scenario
 from ddd_sim.sim.scenario_model import FaultSpec
 
 
@@ -201,7 +201,8 @@ def test_any_change_to_an_opened_run_carries_it_on_first(
         else:
             load.start_load(session, LoadSpec(rate=1.0, start=0.0, until=5.0))
         new = list(session.store.read_all(from_position=head + 1))
-        assert new and new[0].type == "RunResumed"
+        assert new
+        assert new[0].type == "RunResumed"
         assert not session.figures().waiting_to_resume
     finally:
         session.close()
