@@ -403,13 +403,17 @@ class TimelinePanel(PanelWidget):
         row = self.data.row(position) if position is not None else None
         if row is None:
             return None
+        if row.summary.startswith(row.type):
+            said = row.summary  # most summaries name their type first
+        elif row.summary:
+            said = f"{row.type}: {row.summary}"
+        else:
+            said = row.type
         lines = [
             f"#{row.position:,}  ·  t = {row.sim_time:.3f} s  ·  {row.lane}",
-            f"{row.type} ({row.kind})",
+            f"{said}  ({row.kind})",
+            f"stream {row.stream} v{row.version}",
         ]
-        if row.summary:
-            lines.append(row.summary)
-        lines.append(f"stream {row.stream} v{row.version}")
         lines.append("click: select it and light its correlation chain")
         return "\n".join(lines)
 
