@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
@@ -17,7 +17,7 @@ from ddd_sim.gui.panels.timeline import TimelinePanel
 from ddd_sim.gui.panels.timeline_columns import LANE_INDEX
 from ddd_sim.gui.panels.timeline_spans import SAGA_GROUP_NAMES
 from ddd_sim.gui.theme import apply_theme
-from ddd_sim.runtime.session.rows import KINDS
+from ddd_sim.runtime.session.rows import KINDS, EventRow
 from ddd_sim.runtime.world.model import World
 from ddd_sim.sim.scenario_model import FaultSpec
 from tests.gui.conftest import (
@@ -41,6 +41,17 @@ def _panel(qtbot: QtBot, controller: SessionController) -> TimelinePanel:
     )
     panel.redraw()
     return panel
+
+
+def _fault_mark(
+    qtbot: QtBot, controller: SessionController, panel: TimelinePanel
+) -> tuple[EventRow, QPoint]:
+    """The run's first injected fault, and where its mark is in the plot widget."""
+    rows = session_rows(qtbot, controller)
+    target = next(r for r in rows if r.type == "FaultInjected")
+    point = QPointF(target.sim_time, LANE_INDEX[target.lane])
+    scene = panel.view.mapViewToScene(point)
+    return target, panel.plot_widget.mapFromScene(scene)
 
 
 def _shown_marks(panel: TimelinePanel, kind: str) -> int:
@@ -145,11 +156,7 @@ def test_a_click_on_the_plot_selects_the_mark_under_it(
     qtbot: QtBot, controller: SessionController
 ) -> None:
     panel = _panel(qtbot, controller)
-    rows = session_rows(qtbot, controller)
-    target = next(r for r in rows if r.type == "FaultInjected")
-    lane = LANE_INDEX[target.lane]
-    scene = panel.view.mapViewToScene(QPointF(target.sim_time, lane))
-    widget_point = panel.plot_widget.mapFromScene(scene)
+    target, widget_point = _fault_mark(qtbot, controller, panel)
     with qtbot.waitSignal(controller.event_selected, timeout=2_000) as blocker:
         qtbot.mouseClick(
             panel.plot_widget.viewport(), Qt.MouseButton.LeftButton, pos=widget_point
@@ -167,12 +174,10 @@ def test_hovering_a_mark_says_what_it_is_and_leaving_it_hides_that(
     qtbot: QtBot, controller: SessionController
 ) -> None:
     panel = _panel(qtbot, controller)
-    rows = session_rows(qtbot, controller)
-    target = next(r for r in rows if r.type == "FaultInjected")
+    target, widget_point = _fault_mark(qtbot, controller, panel)
     lane = LANE_INDEX[target.lane]
-    scene = panel.view.mapViewToScene(QPointF(target.sim_time, lane))
     viewport = panel.plot_widget.viewport()
-    qtbot.mouseMove(viewport, panel.plot_widget.mapFromScene(scene))
+    qtbot.mouseMove(viewport, widget_point)
     qtbot.waitUntil(QToolTip.isVisible, timeout=2_000)
     shown = QToolTip.text()
     hovered = panel.data.row(panel.pick(target.sim_time, lane) or 0)
