@@ -97,6 +97,9 @@ def test_a_costly_paint_spaces_redraws_as_a_costly_redraw_does(
     assert len(drawn) == before
     qtbot.waitUntil(lambda: len(drawn) == before + 1, timeout=2_000)
     # a move of the slider is answered as soon as the redraw alone allows
+    # (a few ms after a redraw that took microseconds; the paint's 150 ms
+    # are not waited for)
+    qtbot.wait(10)
     moved = dataclasses.replace(grown, changed=frozenset({"position"}))
     feed.take_frame(moved)
     assert len(drawn) == before + 2

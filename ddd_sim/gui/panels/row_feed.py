@@ -172,10 +172,10 @@ class RowFeed(QObject):
 
     def _timed_redraw(self) -> None:
         self._redraw_timer.stop()
-        began = time.perf_counter()
         with turns.piece():
+            began = time.perf_counter()
             self._redraw()
-        self._redrawn_at = time.perf_counter()
+            self._redrawn_at = time.perf_counter()
         self._redraw_cost = self._redrawn_at - began
         turns.finished()
 
