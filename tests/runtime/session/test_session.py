@@ -277,3 +277,23 @@ def test_paced_driving_resumes_before_letting_time_pass(tmp_path: Path) -> None:
         assert [e.payload["sim_time"] for e in marks] == [stopped_at]
     finally:
         sim.store.close()
+
+
+def test_rows_of_one_stream_or_one_flow_share_their_strings(tmp_path: Path) -> None:
+    """A session keeps a row per entry: repeated ids are one string each."""
+    session = new_session(tmp_path / "s.db", "happy_path")
+    try:
+        session.run_until(5.0)
+        by_stream: dict[str, set[int]] = {}
+        by_flow: dict[str, set[int]] = {}
+        for row in session.rows:
+            by_stream.setdefault(row.stream, set()).add(id(row.stream))
+            if row.correlation_id is not None:
+                by_flow.setdefault(row.correlation_id, set()).add(
+                    id(row.correlation_id)
+                )
+        assert max(len(ids) for ids in by_stream.values()) == 1
+        assert max(len(ids) for ids in by_flow.values()) == 1
+        assert len(session.rows) > 3 * len(by_flow)  # flows have many entries
+    finally:
+        session.close()
