@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 
+from ddd_sim.gui.panels.chunked import ChunkedList
 from ddd_sim.gui.panels.table_model import Index, TableModel
 from ddd_sim.gui.theme import kind_colour
 from ddd_sim.runtime.session.rows import EventRow
@@ -71,7 +72,7 @@ class EventTableModel(TableModel):
 
     def __init__(self) -> None:
         super().__init__()
-        self._rows: list[EventRow] = []
+        self._rows: ChunkedList[EventRow] = ChunkedList()
         self._filter = EventFilter()
         self._matches: list[int] | None = None
         self._as_of = 0
