@@ -400,7 +400,10 @@ class TimelinePanel(PanelWidget):
     def hover_text(self, x: float, y: float) -> str | None:
         """What a tooltip says of the mark nearest a point (None: no mark near)."""
         position = self.pick(x, y)
-        row = self.data.row(position) if position is not None else None
+        return None if position is None else self._mark_text(position)
+
+    def _mark_text(self, position: int) -> str | None:
+        row = self.data.row(position)
         if row is None:
             return None
         if row.summary.startswith(row.type):
@@ -409,22 +412,24 @@ class TimelinePanel(PanelWidget):
             said = f"{row.type}: {row.summary}"
         else:
             said = row.type
-        lines = [
-            f"#{row.position:,}  ·  t = {row.sim_time:.3f} s  ·  {row.lane}",
-            f"{said}  ({row.kind})",
-            f"stream {row.stream} v{row.version}",
-        ]
-        lines.append("click: select it and light its correlation chain")
-        return "\n".join(lines)
+        return "\n".join(
+            (
+                f"#{row.position:,}  ·  t = {row.sim_time:.3f} s  ·  {row.lane}",
+                f"{said}  ({row.kind})",
+                f"stream {row.stream} v{row.version}",
+                "click: select it and light its correlation chain",
+            )
+        )
 
     def _on_scene_hover(self, scene_pos: QPointF) -> None:
-        inside = self.view.sceneBoundingRect().contains(scene_pos)
-        point = self.view.mapSceneToView(scene_pos) if inside else None
-        position = self.pick(point.x(), point.y()) if point is not None else None
+        position: int | None = None
+        if self.view.sceneBoundingRect().contains(scene_pos):
+            point = self.view.mapSceneToView(scene_pos)
+            position = self.pick(point.x(), point.y())
         if position == self._hovered:
             return  # still over the same mark (or still over none)
         self._hovered = position
-        text = self.hover_text(point.x(), point.y()) if point is not None else None
+        text = self._mark_text(position) if position is not None else None
         if text is None:
             QToolTip.hideText()
             return
